@@ -1,0 +1,7 @@
+// Entry point: load and validate the stack's config, build the platform, export its outputs.
+import { loadPlatformConfig } from "./infra/config";
+import { Platform } from "./infra/platform";
+
+const platform = new Platform("platform", loadPlatformConfig());
+
+export const outputs = platform.outputs;

@@ -1,0 +1,42 @@
+// EKS managed add-ons created outside eks.Cluster, each after the system node group exists (coredns and
+// the EBS CSI controller are Deployments that need nodes; creating them earlier leaves them DEGRADED).
+// Versions: the default version EKS publishes for the cluster's Kubernetes version (DescribeAddonVersions).
+export interface AddonSpec {
+    name: string;
+    /** JSON configuration validated by EKS against the add-on's own schema (aws eks describe-addon-configuration). */
+    configurationValues?: Record<string, unknown>;
+}
+
+const CRITICAL_ADDONS_TOLERATION = { key: "CriticalAddonsOnly", operator: "Exists" };
+
+export function managedAddons(systemNodeCount: number): AddonSpec[] {
+    return [
+        { name: "eks-pod-identity-agent" },
+        {
+            name: "coredns",
+            // coredns configuration schema: replicaCount, tolerations, topologySpreadConstraints, podDisruptionBudget.
+            configurationValues: {
+                replicaCount: Math.max(2, Math.min(systemNodeCount, 3)),
+                tolerations: [CRITICAL_ADDONS_TOLERATION],
+                podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+                topologySpreadConstraints: [
+                    {
+                        maxSkew: 1,
+                        topologyKey: "topology.kubernetes.io/zone",
+                        whenUnsatisfiable: "ScheduleAnyway",
+                        labelSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                    },
+                ],
+            },
+        },
+        {
+            name: "aws-ebs-csi-driver",
+            // aws-ebs-csi-driver configuration schema: controller.tolerations / controller.replicaCount.
+            configurationValues: {
+                controller: { replicaCount: 2, tolerations: [CRITICAL_ADDONS_TOLERATION] },
+            },
+        },
+    ];
+}
+
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;

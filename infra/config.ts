@@ -1,0 +1,201 @@
+// The stack configuration: every key typed, defaulted per environment, and validated before any
+// resource is declared. Keys live in the `platform:` namespace of Pulumi.<stack>.yaml; the region is
+// the AWS provider's own `aws:region`, so the program and the provider can never disagree.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import {
+    ConfigError,
+    ConfigSource,
+    awsArn,
+    cidr,
+    loadConfig,
+    logRetentionDays,
+    pulumiConfigSource,
+} from "./lib/configSchema";
+
+export const ENVIRONMENTS = ["dev", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** EKS versions in standard support when this was pinned; bump together with the add-on versions. */
+export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
+
+const AWS_REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
+
+const systemNodes = z.strictObject({
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "expected an EC2 instance type like m7i.large" })).min(1),
+    minSize: z.number().int().min(2, { message: "expected at least 2 (one per AZ, so controllers survive an AZ loss)" }),
+    desiredSize: z.number().int().min(2),
+    maxSize: z.number().int().min(2).max(20),
+    diskSizeGiB: z.number().int().min(20).max(500),
+    amiType: z.enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"]),
+});
+
+/** Keys of the foundation (network, cluster). Each later layer adds a section through LAYER_SECTIONS. */
+const coreShape = {
+    environment: z.enum(ENVIRONMENTS),
+    vpcCidr: cidr.refine((c) => {
+        const prefix = Number(c.split("/")[1]);
+        return prefix >= 16 && prefix <= 20;
+    }, { message: "expected a /16 to /20 block (the subnets are carved out of it)" }),
+    azCount: z.number().int().min(2, { message: "expected 2 or 3" }).max(3, { message: "expected 2 or 3" }),
+    natStrategy: z.enum(["single", "perAz"]),
+    kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS),
+    endpointPublicAccess: z.boolean(),
+    publicAccessCidrs: z.array(cidr),
+    adminPrincipalArns: z.array(awsArn),
+    systemNodes,
+    tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/, { message: "expected a tag key of 1-128 characters" }), z.string().max(256)),
+    logRetentionDays,
+    /** Deletion protection, `protect` and final snapshots on databases, buckets and keys. */
+    protectStatefulResources: z.boolean(),
+};
+
+/**
+ * A layer's config section: its keys (schema), its per-environment defaults and its cross-field checks.
+ * Layers declare theirs in infra/<layer>/config.ts; this file only composes them.
+ */
+export interface ConfigSection<S extends z.ZodRawShape> {
+    shape: S;
+    defaults: Record<Environment, Partial<Record<keyof S, unknown>>>;
+    checks?: (v: z.infer<z.ZodObject<S>> & { environment: Environment }) => { key: string; message: string }[];
+}
+
+export function configSection<S extends z.ZodRawShape>(section: ConfigSection<S>): ConfigSection<S> {
+    return section;
+}
+
+// To add a layer's keys: spread its `shape` into platformShape below and list the section here.
+const LAYER_SECTIONS = [] as const;
+
+type CoreShape = typeof coreShape;
+export const platformShape = {
+    ...coreShape,
+};
+type Shape = typeof platformShape;
+
+const CORE_DEFAULTS: Record<Environment, Partial<Record<keyof CoreShape, unknown>>> = {
+    dev: {
+        vpcCidr: "10.10.0.0/16",
+        azCount: 2,
+        natStrategy: "single",
+        kubernetesVersion: "1.35",
+        endpointPublicAccess: true,
+        publicAccessCidrs: [],
+        adminPrincipalArns: [],
+        systemNodes: { instanceTypes: ["m7i.large"], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 50, amiType: "AL2023_x86_64_STANDARD" },
+        tags: {},
+        logRetentionDays: 14,
+        protectStatefulResources: false,
+    },
+    prod: {
+        vpcCidr: "10.20.0.0/16",
+        azCount: 3,
+        natStrategy: "perAz",
+        kubernetesVersion: "1.35",
+        endpointPublicAccess: false,
+        publicAccessCidrs: [],
+        adminPrincipalArns: [],
+        systemNodes: { instanceTypes: ["m7i.large", "m6i.large"], minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGiB: 80, amiType: "AL2023_x86_64_STANDARD" },
+        tags: {},
+        logRetentionDays: 90,
+        protectStatefulResources: true,
+    },
+};
+
+/** Per-environment defaults of every key. Stack files override them key by key. */
+export const ENVIRONMENT_DEFAULTS: Record<Environment, Partial<Record<keyof Shape, unknown>>> = {
+    dev: Object.assign({}, CORE_DEFAULTS.dev, ...LAYER_SECTIONS.map((l: ConfigSection<z.ZodRawShape>) => l.defaults.dev)),
+    prod: Object.assign({}, CORE_DEFAULTS.prod, ...LAYER_SECTIONS.map((l: ConfigSection<z.ZodRawShape>) => l.defaults.prod)),
+};
+
+export type PlatformSettings = z.infer<z.ZodObject<Shape>>;
+
+export interface PlatformConfig extends PlatformSettings {
+    project: string;
+    stack: string;
+    region: string;
+    /** `<project>-<stack>`: the EKS cluster name and the prefix of every physical name. */
+    clusterName: string;
+    /** Tags every taggable resource carries: the stack's tags plus the ones cost allocation needs. */
+    commonTags: Record<string, string>;
+    /** Keys whose values came from `secure:` config; read them with `pulumi.secret`. */
+    secretKeys: ReadonlySet<string>;
+}
+
+function crossChecks(v: PlatformSettings): { key: string; message: string }[] {
+    const out: { key: string; message: string }[] = [];
+    const n = v.systemNodes;
+    if (!(n.minSize <= n.desiredSize && n.desiredSize <= n.maxSize)) {
+        out.push({ key: "systemNodes", message: `expected minSize <= desiredSize <= maxSize, found ${n.minSize} / ${n.desiredSize} / ${n.maxSize}` });
+    }
+    if (n.minSize < v.azCount && v.environment === "prod") {
+        out.push({ key: "systemNodes.minSize", message: `expected at least one system node per AZ in prod (azCount ${v.azCount}), found ${n.minSize}` });
+    }
+    if (v.endpointPublicAccess && v.publicAccessCidrs.length === 0 && v.environment === "prod") {
+        out.push({ key: "publicAccessCidrs", message: "expected a CIDR allow-list when endpointPublicAccess is on in prod, found an empty list" });
+    }
+    if (v.endpointPublicAccess && v.publicAccessCidrs.includes("0.0.0.0/0")) {
+        out.push({ key: "publicAccessCidrs", message: 'expected specific CIDR blocks, found "0.0.0.0/0" (the API server would be open to the internet)' });
+    }
+    return out;
+}
+
+export interface LoadInput {
+    source: ConfigSource;
+    project: string;
+    stack: string;
+    region: string | undefined;
+}
+
+export function parsePlatformConfig(input: LoadInput): PlatformConfig {
+    const regionProblem =
+        input.region === undefined
+            ? "aws:region: expected an AWS region like eu-west-1, found nothing (the key is not set)"
+            : AWS_REGION.test(input.region)
+              ? undefined
+              : `aws:region: expected an AWS region like eu-west-1, found ${JSON.stringify(input.region)}`;
+    let loaded: ReturnType<typeof loadConfig<Shape, Environment>>;
+    try {
+        loaded = loadConfig(input.source, {
+            shape: platformShape,
+            environmentKey: "environment",
+            environments: ENVIRONMENTS,
+            defaults: ENVIRONMENT_DEFAULTS,
+            refine: (v) => [
+                ...crossChecks(v),
+                ...LAYER_SECTIONS.flatMap((l: ConfigSection<z.ZodRawShape>) => l.checks?.(v) ?? []),
+            ],
+        });
+    } catch (e) {
+        if (e instanceof ConfigError && regionProblem) throw new ConfigError([regionProblem, ...e.problems]);
+        throw e;
+    }
+    if (regionProblem) throw new ConfigError([regionProblem]);
+    const v = loaded.value;
+    const clusterName = `${input.project}-${input.stack}`;
+    return {
+        ...v,
+        project: input.project,
+        stack: input.stack,
+        region: input.region as string,
+        clusterName,
+        commonTags: {
+            ...v.tags,
+            "platform:project": input.project,
+            "platform:stack": input.stack,
+            "platform:environment": v.environment,
+            "platform:managed-by": "pulumi",
+        },
+        secretKeys: loaded.secretKeys,
+    };
+}
+
+/** Loads the current stack's config through the Pulumi runtime. */
+export function loadPlatformConfig(): PlatformConfig {
+    return parsePlatformConfig({
+        source: pulumiConfigSource(),
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        region: new pulumi.Config("aws").get("region"),
+    });
+}

@@ -1,0 +1,136 @@
+// Runs the real program (index.ts) against the mock cloud with a stack's own config, and returns every
+// registered resource and the stack outputs. Shared by `npm run plan` and the tests.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { MockCloud } from "./mocks";
+import { RecordedResource, Recorder, WireValue } from "./recorder";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export interface StackConfig {
+    project: string;
+    stack: string;
+    /** Fully qualified keys (`platform:vpcCidr`) to their string form, as the engine passes config. */
+    config: Record<string, string>;
+    /** Keys whose stack-file values were `secure:`; offline they hold a placeholder. */
+    secretKeys: string[];
+    region: string;
+}
+
+export class StackFileError extends Error {}
+
+function configString(v: unknown): string {
+    return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/**
+ * Reads Pulumi.yaml and Pulumi.<stack>.yaml like the CLI does: project-level defaults first, then the
+ * stack's values; keys without a namespace belong to the project. Secure values cannot be decrypted
+ * offline and become placeholders that the program still treats as secrets.
+ */
+export function readStackConfig(stack: string, root: string = ROOT, overrides: Record<string, unknown> = {}): StackConfig {
+    const projectFile = path.join(root, "Pulumi.yaml");
+    const project = parseYaml(fs.readFileSync(projectFile, "utf8")) as { name: string; config?: Record<string, unknown> };
+    const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) {
+        const known = fs
+            .readdirSync(root)
+            .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+            .map((f) => f.slice(7, -5));
+        throw new StackFileError(`no stack file Pulumi.${stack}.yaml (stacks here: ${known.join(", ")})`);
+    }
+    let stackDoc: { config?: Record<string, unknown> } | null;
+    try {
+        stackDoc = parseYaml(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null;
+    } catch (e) {
+        throw new StackFileError(`Pulumi.${stack}.yaml is not valid YAML: ${(e as Error).message}`);
+    }
+    const qualify = (k: string) => (k.includes(":") ? k : `${project.name}:${k}`);
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [k, decl] of Object.entries(project.config ?? {})) {
+        if (decl && typeof decl === "object" && "default" in (decl as object)) {
+            config[qualify(k)] = configString((decl as { default: unknown }).default);
+        } else if (decl !== null && typeof decl !== "object") {
+            config[qualify(k)] = configString(decl);
+        }
+    }
+    for (const [k, v] of Object.entries({ ...(stackDoc?.config ?? {}), ...overrides })) {
+        const key = qualify(k);
+        if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
+            config[key] = `[secret placeholder for ${key}]`;
+            secretKeys.push(key);
+        } else {
+            config[key] = configString(v);
+        }
+    }
+    return { project: project.name, stack, config, secretKeys, region: config["aws:region"] ?? "us-east-1" };
+}
+
+export interface ProgramRun {
+    stackConfig: StackConfig;
+    resources: RecordedResource[];
+    /** Stack outputs in wire form (secrets still marked). */
+    outputs: Record<string, WireValue>;
+}
+
+/** The program failed before or while declaring resources; `message` is what the user should read. */
+export class ProgramError extends Error {
+    constructor(
+        message: string,
+        readonly kind: "config" | "program",
+    ) {
+        super(message);
+    }
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+// Internal to @pulumi/pulumi (not in its typings): resolves once every outstanding registration is done.
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+/** Runs the program once; the mock runtime is process-wide, so runs are serialized. */
+let queue: Promise<unknown> = Promise.resolve();
+
+export function runProgram(stackConfig: StackConfig, programPath: string = path.join(ROOT, "index.ts")): Promise<ProgramRun> {
+    const run = queue.then(() => runOnce(stackConfig, programPath));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function runOnce(stackConfig: StackConfig, programPath: string): Promise<ProgramRun> {
+    const mocks = new MockCloud({ region: stackConfig.region, project: stackConfig.project, stack: stackConfig.stack });
+    await pulumi.runtime.setMocks(mocks, stackConfig.project, stackConfig.stack, true);
+    const recorder = new Recorder();
+    recorder.attach();
+    pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
+
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        delete require.cache[require.resolve(programPath)];
+        await pulumi.runtime.runInPulumiStack(async () => require(programPath) as Record<string, unknown>);
+        await waitForRPCs();
+        // Let rejected applies surface before judging the run.
+        await new Promise((resolve) => setImmediate(resolve));
+    } catch (e) {
+        failures.push(e);
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    if (failures.length > 0) {
+        const first = failures[0];
+        const isConfig = first instanceof Error && first.name === "ConfigError";
+        const message = failures
+            .map((f) => (f instanceof Error ? (f.name === "ConfigError" || f instanceof pulumi.RunError ? f.message : f.stack ?? f.message) : String(f)))
+            .filter((m, i, all) => all.indexOf(m) === i)
+            .join("\n");
+        throw new ProgramError(message, isConfig ? "config" : "program");
+    }
+    const stack = recorder.resources.find((r) => r.type === STACK_TYPE);
+    const outputs = (stack && recorder.outputs.get(stack.urn)) ?? {};
+    return { stackConfig, resources: recorder.resources, outputs };
+}
