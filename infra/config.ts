@@ -5,6 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
     ConfigError,
+    ConfigSection,
+    ENVIRONMENTS,
+    type Environment,
     ConfigSource,
     awsArn,
     cidr,
@@ -13,8 +16,8 @@ import {
     pulumiConfigSource,
 } from "./lib/configSchema";
 
-export const ENVIRONMENTS = ["dev", "prod"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+export { ENVIRONMENTS };
+export type { Environment };
 
 /** EKS versions in standard support when this was pinned; bump together with the add-on versions. */
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
@@ -49,20 +52,6 @@ const coreShape = {
     /** Deletion protection, `protect` and final snapshots on databases, buckets and keys. */
     protectStatefulResources: z.boolean(),
 };
-
-/**
- * A layer's config section: its keys (schema), its per-environment defaults and its cross-field checks.
- * Layers declare theirs in infra/<layer>/config.ts; this file only composes them.
- */
-export interface ConfigSection<S extends z.ZodRawShape> {
-    shape: S;
-    defaults: Record<Environment, Partial<Record<keyof S, unknown>>>;
-    checks?: (v: z.infer<z.ZodObject<S>> & { environment: Environment }) => { key: string; message: string }[];
-}
-
-export function configSection<S extends z.ZodRawShape>(section: ConfigSection<S>): ConfigSection<S> {
-    return section;
-}
 
 // To add a layer's keys: spread its `shape` into platformShape below and list the section here.
 const LAYER_SECTIONS = [] as const;

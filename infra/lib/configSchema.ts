@@ -5,6 +5,24 @@ import { z } from "zod";
 
 export const NAMESPACE = "platform";
 
+export const ENVIRONMENTS = ["dev", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/**
+ * A layer's config section: its keys (schema), its per-environment defaults and its cross-field checks.
+ * Layers declare theirs in infra/<layer>/config.ts; this file only composes them.
+ */
+export interface ConfigSection<S extends z.ZodRawShape> {
+    shape: S;
+    defaults: Record<Environment, Partial<Record<keyof S, unknown>>>;
+    checks?: (v: z.infer<z.ZodObject<S>> & { environment: Environment }) => { key: string; message: string }[];
+}
+
+export function configSection<S extends z.ZodRawShape>(section: ConfigSection<S>): ConfigSection<S> {
+    return section;
+}
+
+
 /** IPv4 CIDR block such as 10.0.0.0/16. */
 export function isIpv4Cidr(value: string): boolean {
     const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
