@@ -4,4 +4,5 @@ import { Platform } from "./infra/platform";
 
 const platform = new Platform("platform", loadPlatformConfig());
 
-export const outputs = platform.outputs;
+// Every field of PlatformOutputs becomes a stack output (`pulumi stack output clusterName`).
+export = platform.outputs;

@@ -38,7 +38,7 @@ export function isIpv4Cidr(value: string): boolean {
 
 export const cidr = z
     .string()
-    .refine(isIpv4Cidr, { message: "expected an IPv4 CIDR block with no host bits set, like 10.0.0.0/16" });
+    .refine(isIpv4Cidr, { message: "expected an IPv4 CIDR block with no host bits set, like 10.0.0.0/16", abort: true });
 
 /** A Kubernetes quantity (cpu "500m", memory "512Mi", "1000"). */
 export const quantity = z
@@ -224,7 +224,7 @@ export function loadConfig<S extends z.ZodRawShape, E extends string>(
                 continue;
             }
             const found = "input" in issue ? issue.input : valueAt(merged, issue.path);
-            const message = issue.message.replace(/^Invalid input: /, "");
+            const message = issue.message.replace(/^Invalid (input|option): /, "");
             problems.push(`${keyOf(issue.path, namespace)}: ${message}, found ${describe(found)}`);
         }
         throw new ConfigError(problems);

@@ -13,6 +13,8 @@ export interface RecordedResource {
     parent: string | null;
     custom: boolean;
     remote: boolean;
+    /** Provider reference `<provider urn>::<id>`, or null for the default provider. */
+    provider: string | null;
     protect: boolean;
     retainOnDelete: boolean;
     dependencies: string[];
@@ -39,6 +41,7 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getRemote(): boolean;
+    getProvider(): string;
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
     getDependenciesList(): string[];
@@ -92,6 +95,7 @@ export class Recorder {
             parent: req.getParent() || null,
             custom: req.getCustom(),
             remote: req.getRemote(),
+            provider: req.getProvider() || null,
             protect: req.getProtect() === true,
             retainOnDelete: req.getRetainondelete() === true,
             dependencies: req.getDependenciesList(),

@@ -1,0 +1,94 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { plan } from "../../tools/plan";
+import { renderReport } from "../../tools/offline/report";
+import { ROOT, readStackConfig } from "../../tools/offline/run";
+
+function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, ["--require", "sucrase/register/ts", path.join(ROOT, "tools", "plan.ts"), ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 60_000,
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("offline plan", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`plans ${stack} end to end with the documented JSON shape and no mandatory violations`, async () => {
+            const { report, exitCode } = await plan({ stack });
+            assert.equal(exitCode, 0, report.policies.violations.map((v) => `${v.policy}: ${v.message}`).join("\n"));
+            const json = report.json;
+            assert.deepEqual(Object.keys(json), ["project", "stack", "resources", "outputs", "policies", "summary"]);
+            assert.equal(json.project, "platform");
+            assert.equal(json.stack, stack);
+            assert.deepEqual(Object.keys(json.policies), ["packs", "violations"]);
+            assert.deepEqual(Object.keys(json.summary), ["resources", "byType"]);
+            assert.equal(json.summary.resources, json.resources.length);
+            assert.equal(Object.values(json.summary.byType).reduce((a, b) => a + b, 0), json.resources.length);
+            for (const r of json.resources) {
+                assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "custom", "protect", "inputs"]);
+                assert.match(r.urn, new RegExp(`^urn:pulumi:${stack}::platform::`));
+                assert.ok(r.parent === null || json.resources.some((p) => p.urn === r.parent) || r.parent.includes("pulumi:pulumi:Stack"));
+            }
+            assert.equal(json.outputs["kubeconfig"], "[secret]");
+            assert.equal(json.outputs["clusterName"], `platform-${stack}`);
+            const text = renderReport(report);
+            assert.match(text, new RegExp(`Offline plan of platform/${stack} \\(eu-west-1\\)`));
+            assert.match(text, /Not visible offline:/);
+        });
+    }
+
+    it("is deterministic: the same program gives byte-identical JSON", async () => {
+        const a = await plan({ stack: "prod" });
+        const b = await plan({ stack: "prod" });
+        assert.equal(JSON.stringify(a.report.json), JSON.stringify(b.report.json));
+    });
+
+    it("treats secure config values as secrets with placeholders", () => {
+        const cfg = readStackConfig("dev", ROOT, { "platform:someToken": { secure: "v1:AAAA" } });
+        assert.deepEqual(cfg.secretKeys, ["platform:someToken"]);
+        assert.equal(cfg.config["platform:someToken"], "[secret placeholder for platform:someToken]");
+        assert.equal(cfg.config["platform:azCount"], undefined);
+        assert.equal(cfg.config["aws:region"], "eu-west-1");
+    });
+
+    describe("command line", function () {
+        this.timeout(60_000);
+        const badStack = `citest-${process.pid}`;
+        const badFile = path.join(ROOT, `Pulumi.${badStack}.yaml`);
+        before(() => {
+            fs.writeFileSync(badFile, "config:\n  aws:region: eu-west-1\n  platform:environment: dev\n  platform:vpcCidr: banana\n  platform:azCount: 7\n");
+        });
+        after(() => fs.rmSync(badFile, { force: true }));
+
+        it("exits 2 on bad config, naming each bad key, without a stack trace", () => {
+            const r = runCli(["--stack", badStack]);
+            assert.equal(r.status, 2, r.stdout + r.stderr);
+            assert.match(r.stderr, /the stack configuration is invalid/);
+            assert.match(r.stderr, /platform:vpcCidr: expected an IPv4 CIDR .*found "banana"/);
+            assert.match(r.stderr, /platform:azCount: expected 2 or 3, found 7/);
+            assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+        });
+
+        it("exits 2 on an unknown stack or argument", () => {
+            assert.match(runCli(["--stack", "nope"]).stderr, /no stack file Pulumi.nope.yaml \(stacks here: .*dev.*prod/);
+            const r = runCli(["--frobnicate"]);
+            assert.equal(r.status, 2);
+            assert.match(r.stderr, /unknown argument "--frobnicate"/);
+        });
+
+        it("writes the JSON file and exits 0 for prod", () => {
+            const file = path.join(os.tmpdir(), `plan-${process.pid}.json`);
+            const r = runCli(["--stack", "prod", "--json", file]);
+            assert.equal(r.status, 0, r.stderr);
+            const json = JSON.parse(fs.readFileSync(file, "utf8"));
+            assert.equal(json.stack, "prod");
+            assert.match(r.stdout, /JSON written to/);
+            fs.rmSync(file);
+        });
+    });
+});

@@ -1,0 +1,97 @@
+// `npm run plan -- [--stack dev|prod] [--json FILE]`: the offline plan. Runs the real program against the
+// mock cloud with the stack's own config, lists every resource with its inputs, runs the policy pack,
+// and says what it cannot see. Exit 0: clean; 1: mandatory policy violations; 2: bad config or program error.
+import * as fs from "fs";
+import * as path from "path";
+import { PlanReport, buildReport, renderReport } from "./offline/report";
+import { ProgramError, ROOT, StackFileError, readStackConfig, runProgram } from "./offline/run";
+
+interface PlanArgs {
+    stack: string;
+    json?: string;
+}
+
+const USAGE = "usage: npm run plan -- [--stack <name>] [--json <file>]";
+
+function parseArgs(argv: string[]): PlanArgs {
+    const args: PlanArgs = { stack: "dev" };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
+            return v;
+        };
+        if (a === "--stack" || a === "-s") args.stack = value();
+        else if (a.startsWith("--stack=")) args.stack = a.slice(8);
+        else if (a === "--json") args.json = value();
+        else if (a.startsWith("--json=")) args.json = a.slice(7);
+        else if (a === "--help" || a === "-h") {
+            process.stdout.write(`${USAGE}\n`);
+            process.exit(0);
+        } else throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
+    }
+    if (!/^[A-Za-z0-9_.-]+$/.test(args.stack)) throw new UsageError(`--stack expects a stack name like dev or prod, found ${JSON.stringify(args.stack)}`);
+    return args;
+}
+
+class UsageError extends Error {}
+
+export async function plan(args: PlanArgs): Promise<{ report: PlanReport; exitCode: number }> {
+    const stackConfig = readStackConfig(args.stack);
+    const run = await runProgram(stackConfig);
+    const report = await buildReport(run, path.join(ROOT, "policies", "config", `${args.stack}.json`));
+    const exitCode = report.policies.violations.some((v) => v.enforcement === "mandatory") ? 1 : 0;
+    return { report, exitCode };
+}
+
+async function main(): Promise<number> {
+    let args: PlanArgs;
+    try {
+        args = parseArgs(process.argv.slice(2));
+    } catch (e) {
+        process.stderr.write(`plan: ${(e as Error).message}\n${USAGE}\n`);
+        return 2;
+    }
+    try {
+        const started = process.hrtime.bigint();
+        const { report, exitCode } = await plan(args);
+        const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
+        if (args.json) {
+            fs.writeFileSync(args.json, `${JSON.stringify(report.json, null, 2)}\n`);
+        }
+        process.stdout.write(renderReport(report, { elapsedMs: ms, jsonFile: args.json }));
+        return exitCode;
+    } catch (e) {
+        if (e instanceof ProgramError) {
+            const what = e.kind === "config" ? "the stack configuration is invalid" : "the program failed";
+            process.stderr.write(`plan (${args.stack}): ${what}.\n${e.message}\n`);
+            return 2;
+        }
+        if (e instanceof StackFileError) {
+            process.stderr.write(`plan: ${e.message}\n`);
+            return 2;
+        }
+        process.stderr.write(`plan (${args.stack}): unexpected failure: ${(e as Error).stack ?? String(e)}\n`);
+        return 2;
+    }
+}
+
+/** `npm run bench` reads the plan's peak memory from here. */
+function reportPeakMemory(): void {
+    const file = process.env["PLATFORM_PLAN_RSS_FILE"];
+    if (file) fs.writeFileSync(file, String(process.resourceUsage().maxRSS));
+}
+
+if (require.main === module) {
+    main().then(
+        (code) => {
+            reportPeakMemory();
+            process.exit(code);
+        },
+        (e) => {
+            process.stderr.write(`${String(e)}\n`);
+            process.exit(2);
+        },
+    );
+}
