@@ -14,7 +14,9 @@ export function managedAddons(systemNodeCount: number): AddonSpec[] {
         { name: "eks-pod-identity-agent" },
         {
             name: "coredns",
-            // coredns configuration schema: replicaCount, tolerations, topologySpreadConstraints, podDisruptionBudget.
+            // coredns add-on configuration schema (aws eks describe-addon-configuration --addon-name coredns):
+            // replicaCount, tolerations, podDisruptionBudget and topologySpreadConstraints (the latter two since
+            // v1.9.3-eksbuild.5, see the AWS containers blog "Recent changes to the CoreDNS add-on").
             configurationValues: {
                 replicaCount: Math.max(2, Math.min(systemNodeCount, 3)),
                 tolerations: [CRITICAL_ADDONS_TOLERATION],
