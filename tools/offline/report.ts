@@ -123,6 +123,12 @@ export function renderReport(report: PlanReport, opts: { elapsedMs?: number; jso
     lines.push("By type:");
     for (const [type, n] of Object.entries(json.summary.byType)) lines.push(`  ${String(n).padStart(4)}  ${type}`);
     lines.push("");
+    const notices = json.outputs["notices"];
+    if (Array.isArray(notices) && notices.length > 0) {
+        lines.push("Notices:");
+        for (const n of notices) lines.push(`  ! ${String(n)}`);
+        lines.push("");
+    }
     lines.push("Outputs:");
     for (const [k, v] of Object.entries(json.outputs).sort(([a], [b]) => a.localeCompare(b))) {
         const text = typeof v === "string" ? v : JSON.stringify(v);
