@@ -26,7 +26,7 @@ const karpenter = z.strictObject({
     /** Largest instance (in vCPUs) the default NodePool may launch: `karpenter.k8s.aws/instance-cpu Lt max+1`. */
     maxInstanceCpu: z.number().int().min(2, { message: "expected at least 2 vCPUs" }).max(192, { message: "expected at most 192 vCPUs" }),
     /** Oldest EC2 generation allowed: `karpenter.k8s.aws/instance-generation Gt min-1`. */
-    minInstanceGeneration: z.number().int().min(1).max(10),
+    minInstanceGeneration: z.number().int().min(1, { message: "expected an EC2 generation from 1 to 10" }).max(10, { message: "expected an EC2 generation from 1 to 10" }),
     /** How long a node must be empty or underutilized before consolidation acts (NodePool consolidateAfter). */
     consolidateAfter: disruptionDuration,
     /** Maximum node lifetime (NodePool template.spec.expireAfter); "Never" disables expiry. */
@@ -51,7 +51,7 @@ const karpenter = z.strictObject({
         message: "expected al2023@latest or a pinned release like al2023@v20260714",
     }),
     /** Size of each node's encrypted gp3 root volume. */
-    rootVolumeGiB: z.number().int().min(20).max(1000),
+    rootVolumeGiB: z.number().int().min(20, { message: "expected 20 to 1000 GiB" }).max(1000, { message: "expected 20 to 1000 GiB" }),
     /**
      * Create the EC2 Spot service-linked role (AWSServiceRoleForEC2Spot). It exists once per account, so only
      * one stack in an account may own it; leave off when the role already exists (see docs/karpenter.md).

@@ -60,6 +60,21 @@ describe("karpenter: config (platform:karpenter)", () => {
         assert.match(await problems("prod", { amiAlias: "al2023@latest" }), /platform:karpenter\.amiAlias: expected a pinned AMI release in prod/);
     });
 
+    it("rejects out-of-range sizes, generations, volumes and a non-boolean toggle", async () => {
+        const message = await problems("dev", { maxInstanceCpu: 1, minInstanceGeneration: 0, rootVolumeGiB: 5000, budgetPercent: 12.5, createSpotServiceLinkedRole: "yes" });
+        assert.match(message, /platform:karpenter\.maxInstanceCpu: expected at least 2 vCPUs, found 1/);
+        assert.match(message, /platform:karpenter\.minInstanceGeneration: expected an EC2 generation from 1 to 10, found 0/);
+        assert.match(message, /platform:karpenter\.rootVolumeGiB: expected 20 to 1000 GiB, found 5000/);
+        assert.match(message, /platform:karpenter\.budgetPercent: expected a whole percentage, found 12\.5/);
+        assert.match(message, /platform:karpenter\.createSpotServiceLinkedRole: .*found "yes"/);
+        assert.match(await problems("prod", { budgetPercent: -1 }), /platform:karpenter\.budgetPercent: expected a percentage from 0 to 100, found -1/);
+        assert.match(await problems("prod", { maxInstanceCpu: 500 }), /platform:karpenter\.maxInstanceCpu: expected at most 192 vCPUs, found 500/);
+    });
+
+    it("rejects a platform:karpenter that is not an object", async () => {
+        assert.match(await rejection(planStack("dev", { "platform:karpenter": "big" })), /platform:karpenter: .*found "big"/);
+    });
+
     it("names misspelt keys", async () => {
         assert.match(await problems("dev", { budgetPercentage: 10 }), /platform:karpenter\.budgetPercentage: not a known setting/);
         assert.match(await problems("dev", { limits: { cpu: "8", gpu: "1" } }), /platform:karpenter\.limits\.gpu: not a known setting/);
