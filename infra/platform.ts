@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster";
 import { PlatformConfig } from "./config";
+import { Karpenter } from "./karpenter";
 import { Network } from "./network";
 
 export interface PlatformOutputs {
@@ -15,11 +16,14 @@ export interface PlatformOutputs {
     clusterSecurityGroupId: pulumi.Output<string>;
     oidcProviderArn: pulumi.Output<string>;
     kubeconfig: pulumi.Output<string>;
+    karpenterInterruptionQueueName: pulumi.Output<string>;
+    karpenterNodeRoleName: pulumi.Output<string>;
 }
 
 export class Platform extends pulumi.ComponentResource {
     readonly network: Network;
     readonly cluster: Cluster;
+    readonly karpenter: Karpenter;
     readonly outputs: PlatformOutputs;
 
     constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
@@ -58,6 +62,21 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        this.karpenter = new Karpenter(
+            "karpenter",
+            {
+                clusterName: this.cluster.clusterName,
+                clusterArn: this.cluster.clusterArn,
+                clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+                provider: this.cluster.provider,
+                systemNodeGroup: this.cluster.systemNodeGroup,
+                region: cfg.region,
+                tags,
+                config: cfg.karpenter,
+            },
+            { parent: this },
+        );
+
         this.outputs = {
             region: cfg.region,
             vpcId: this.network.vpcId,
@@ -68,6 +87,8 @@ export class Platform extends pulumi.ComponentResource {
             clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
             oidcProviderArn: this.cluster.oidcProviderArn,
             kubeconfig: this.cluster.kubeconfig,
+            karpenterInterruptionQueueName: this.karpenter.interruptionQueueName,
+            karpenterNodeRoleName: this.karpenter.nodeRoleName,
         };
         this.registerOutputs({});
     }

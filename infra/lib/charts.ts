@@ -18,6 +18,20 @@ export const charts = {
         version: "3.13.1",
         source: "kubernetes-sigs/metrics-server charts/metrics-server",
     },
+    // Karpenter 1.14.1. The git tag's Chart.yaml still says 1.13.0 (filled in at publish time); the published
+    // chart is 1.14.1 (website/content/en/v1.14/getting-started/.../step08-apply-helm-chart.sh @ main 1d927085).
+    // https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/charts/karpenter-crd/values.yaml
+    karpenterCrd: {
+        chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
+        version: "1.14.1",
+        source: "aws/karpenter-provider-aws charts/karpenter-crd (tag v1.14.1)",
+    },
+    // https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/charts/karpenter/values.yaml
+    karpenter: {
+        chart: "oci://public.ecr.aws/karpenter/karpenter",
+        version: "1.14.1",
+        source: "aws/karpenter-provider-aws charts/karpenter (tag v1.14.1)",
+    },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof charts;

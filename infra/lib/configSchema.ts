@@ -15,7 +15,8 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export interface ConfigSection<S extends z.ZodRawShape> {
     shape: S;
     defaults: Record<Environment, Partial<Record<keyof S, unknown>>>;
-    checks?: (v: z.infer<z.ZodObject<S>> & { environment: Environment }) => { key: string; message: string }[];
+    // Method syntax (bivariant parameter), so a section with checks fits ConfigSection<z.ZodRawShape> in LAYER_SECTIONS.
+    checks?(v: z.infer<z.ZodObject<S>> & { environment: Environment }): { key: string; message: string }[];
 }
 
 export function configSection<S extends z.ZodRawShape>(section: ConfigSection<S>): ConfigSection<S> {

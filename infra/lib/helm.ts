@@ -12,6 +12,8 @@ export interface ChartReleaseArgs {
     createNamespace?: boolean;
     /** Seconds Helm waits for the release to become ready. */
     timeoutSeconds?: number;
+    /** Skip the chart's crds/ directory (when a separate CRD chart owns the CRDs). */
+    skipCrds?: boolean;
 }
 
 export function chartRelease(name: string, args: ChartReleaseArgs, opts: pulumi.CustomResourceOptions): k8s.helm.v3.Release {
@@ -25,6 +27,7 @@ export function chartRelease(name: string, args: ChartReleaseArgs, opts: pulumi.
             namespace: args.namespace,
             createNamespace: args.createNamespace ?? false,
             values: args.values,
+            ...(args.skipCrds ? { skipCrds: true } : {}),
             atomic: true,
             cleanupOnFail: true,
             maxHistory: 10,
