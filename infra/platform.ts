@@ -3,7 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster";
 import { PlatformConfig } from "./config";
+import { DataTier } from "./data";
 import { Network } from "./network";
+import { planSubnets } from "./network/subnets";
 
 export interface PlatformOutputs {
     region: string;
@@ -15,11 +17,27 @@ export interface PlatformOutputs {
     clusterSecurityGroupId: pulumi.Output<string>;
     oidcProviderArn: pulumi.Output<string>;
     kubeconfig: pulumi.Output<string>;
+    /** Data tier: endpoints and the ARNs of the credentials' secrets; never a credential. */
+    databaseAddress: pulumi.Output<string>;
+    databasePort: pulumi.Output<number>;
+    databaseName: string;
+    databaseUsername: string;
+    databaseCredentialSecretArn: pulumi.Output<string>;
+    databaseSecurityGroupId: pulumi.Output<string>;
+    cachePrimaryAddress: pulumi.Output<string>;
+    cacheReaderAddress: pulumi.Output<string>;
+    cachePort: pulumi.Output<number>;
+    cacheAuthTokenSecretArn: pulumi.Output<string>;
+    cacheSecurityGroupId: pulumi.Output<string>;
+    dataSubnetCidrs: string[];
+    backupVaultArn: pulumi.Output<string>;
+    dataAlarmTopicArn: pulumi.Output<string>;
 }
 
 export class Platform extends pulumi.ComponentResource {
     readonly network: Network;
     readonly cluster: Cluster;
+    readonly data: DataTier;
     readonly outputs: PlatformOutputs;
 
     constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
@@ -58,6 +76,25 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        this.data = new DataTier(
+            "data",
+            {
+                clusterName: cfg.clusterName,
+                database: cfg.database,
+                cache: cfg.cache,
+                alarms: cfg.alarms,
+                vpcId: this.network.vpcId,
+                dataSubnetIds: this.network.dataSubnetIds,
+                dataSubnetCidrs: planSubnets(cfg.vpcCidr, cfg.azCount).data,
+                clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+                logRetentionDays: cfg.logRetentionDays,
+                protectStatefulResources: cfg.protectStatefulResources,
+                tags,
+            },
+            { parent: this },
+        );
+        const data = this.data.contract;
+
         this.outputs = {
             region: cfg.region,
             vpcId: this.network.vpcId,
@@ -68,6 +105,20 @@ export class Platform extends pulumi.ComponentResource {
             clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
             oidcProviderArn: this.cluster.oidcProviderArn,
             kubeconfig: this.cluster.kubeconfig,
+            databaseAddress: data.database.address,
+            databasePort: data.database.port,
+            databaseName: data.database.databaseName,
+            databaseUsername: data.database.username,
+            databaseCredentialSecretArn: data.database.credentialSecretArn,
+            databaseSecurityGroupId: data.database.securityGroupId,
+            cachePrimaryAddress: data.cache.primaryAddress,
+            cacheReaderAddress: data.cache.readerAddress,
+            cachePort: data.cache.port,
+            cacheAuthTokenSecretArn: data.cache.authTokenSecretArn,
+            cacheSecurityGroupId: data.cache.securityGroupId,
+            dataSubnetCidrs: data.dataSubnetCidrs,
+            backupVaultArn: this.data.backup.vaultArn,
+            dataAlarmTopicArn: this.data.alarms.topicArn,
         };
         this.registerOutputs({});
     }
