@@ -16,14 +16,15 @@ export interface BackupRule {
 }
 
 /**
- * The ladder. All three start at 01:00 UTC, clear of the RDS backup window (03:00-04:00 by default): AWS Backup
- * skips a job scheduled too close to RDS's own backup window. When rules coincide (every Sunday, every 1st),
- * AWS Backup keeps one recovery point with the longest retention.
+ * The ladder (AWS Backup cron, UTC). The three start at different hours so two snapshot jobs of the same
+ * instance never start together, and none starts in the default RDS backup window (03:00-04:00) or the
+ * maintenance windows (Sunday 04:30-06:30). A day on which several rules fire simply gets several recovery
+ * points, each with its own retention.
  */
 export const BACKUP_RULES: readonly BackupRule[] = [
     { ruleName: "daily", schedule: "cron(0 1 * * ? *)", deleteAfterDays: 7 },
-    { ruleName: "weekly", schedule: "cron(0 1 ? * SUN *)", deleteAfterDays: 28 },
-    { ruleName: "monthly", schedule: "cron(0 1 1 * ? *)", deleteAfterDays: 365 },
+    { ruleName: "weekly", schedule: "cron(0 22 ? * SAT *)", deleteAfterDays: 28 },
+    { ruleName: "monthly", schedule: "cron(0 20 1 * ? *)", deleteAfterDays: 365 },
 ];
 
 export interface BackupArgs {

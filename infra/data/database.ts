@@ -160,6 +160,9 @@ export class Database extends pulumi.ComponentResource {
                 publiclyAccessible: false,
                 parameterGroupName: parameterGroup.name,
                 caCertIdentifier: "rds-ca-rsa2048-g1",
+                // Performance Insights' console reached end of life on 2026-07-31 and folded into CloudWatch Database
+                // Insights; its API and these arguments stay (RDS User Guide, "Turning Performance Insights on and off").
+                databaseInsightsMode: "standard",
                 performanceInsightsEnabled: true,
                 performanceInsightsKmsKeyId: args.kmsKeyArn,
                 performanceInsightsRetentionPeriod: 7,

@@ -17,8 +17,8 @@ describe("data: AWS Backup", () => {
             BACKUP_RULES.map((r) => [r.ruleName, r.schedule, r.deleteAfterDays]),
             [
                 ["daily", "cron(0 1 * * ? *)", 7],
-                ["weekly", "cron(0 1 ? * SUN *)", 28],
-                ["monthly", "cron(0 1 1 * ? *)", 365],
+                ["weekly", "cron(0 22 ? * SAT *)", 28],
+                ["monthly", "cron(0 20 1 * ? *)", 365],
             ],
         );
     });

@@ -83,6 +83,7 @@ describe("data: RDS PostgreSQL", () => {
                 const i = inputs(db(run));
                 assert.equal(i.iamDatabaseAuthenticationEnabled, true);
                 assert.equal(i.performanceInsightsEnabled, true);
+                assert.equal(i.databaseInsightsMode, "standard");
                 assert.equal(i.monitoringInterval, stack === "dev" ? 60 : 15);
                 assert.deepEqual(i.enabledCloudwatchLogsExports, ["postgresql", "upgrade"]);
                 const role = one(run, "aws:iam/role:Role", "data-postgres-monitoring");
