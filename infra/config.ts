@@ -16,6 +16,7 @@ import {
     pulumiConfigSource,
 } from "./lib/configSchema";
 import { karpenterSection } from "./karpenter/config";
+import { dataSection } from "./data/config";
 
 export { ENVIRONMENTS };
 export type { Environment };
@@ -55,12 +56,13 @@ const coreShape = {
 };
 
 // To add a layer's keys: spread its `shape` into platformShape below and list the section here.
-const LAYER_SECTIONS = [karpenterSection] as const;
+const LAYER_SECTIONS = [karpenterSection, dataSection] as const;
 
 type CoreShape = typeof coreShape;
 export const platformShape = {
     ...coreShape,
     ...karpenterSection.shape,
+    ...dataSection.shape,
 };
 type Shape = typeof platformShape;
 

@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster";
 import { PlatformConfig } from "./config";
 import { Karpenter } from "./karpenter";
+import { DataTier } from "./data";
 import { Network } from "./network";
+import { planSubnets } from "./network/subnets";
 
 export interface PlatformOutputs {
     region: string;
@@ -18,12 +20,28 @@ export interface PlatformOutputs {
     kubeconfig: pulumi.Output<string>;
     karpenterInterruptionQueueName: pulumi.Output<string>;
     karpenterNodeRoleName: pulumi.Output<string>;
+    /** Data tier: endpoints and the ARNs of the credentials' secrets; never a credential. */
+    databaseAddress: pulumi.Output<string>;
+    databasePort: pulumi.Output<number>;
+    databaseName: string;
+    databaseUsername: string;
+    databaseCredentialSecretArn: pulumi.Output<string>;
+    databaseSecurityGroupId: pulumi.Output<string>;
+    cachePrimaryAddress: pulumi.Output<string>;
+    cacheReaderAddress: pulumi.Output<string>;
+    cachePort: pulumi.Output<number>;
+    cacheAuthTokenSecretArn: pulumi.Output<string>;
+    cacheSecurityGroupId: pulumi.Output<string>;
+    dataSubnetCidrs: string[];
+    backupVaultArn: pulumi.Output<string>;
+    dataAlarmTopicArn: pulumi.Output<string>;
 }
 
 export class Platform extends pulumi.ComponentResource {
     readonly network: Network;
     readonly cluster: Cluster;
     readonly karpenter: Karpenter;
+    readonly data: DataTier;
     readonly outputs: PlatformOutputs;
 
     constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
@@ -76,6 +94,24 @@ export class Platform extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.data = new DataTier(
+            "data",
+            {
+                clusterName: cfg.clusterName,
+                database: cfg.database,
+                cache: cfg.cache,
+                alarms: cfg.alarms,
+                vpcId: this.network.vpcId,
+                dataSubnetIds: this.network.dataSubnetIds,
+                dataSubnetCidrs: planSubnets(cfg.vpcCidr, cfg.azCount).data,
+                clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+                logRetentionDays: cfg.logRetentionDays,
+                protectStatefulResources: cfg.protectStatefulResources,
+                tags,
+            },
+            { parent: this },
+        );
+        const data = this.data.contract;
 
         this.outputs = {
             region: cfg.region,
@@ -89,6 +125,20 @@ export class Platform extends pulumi.ComponentResource {
             kubeconfig: this.cluster.kubeconfig,
             karpenterInterruptionQueueName: this.karpenter.interruptionQueueName,
             karpenterNodeRoleName: this.karpenter.nodeRoleName,
+            databaseAddress: data.database.address,
+            databasePort: data.database.port,
+            databaseName: data.database.databaseName,
+            databaseUsername: data.database.username,
+            databaseCredentialSecretArn: data.database.credentialSecretArn,
+            databaseSecurityGroupId: data.database.securityGroupId,
+            cachePrimaryAddress: data.cache.primaryAddress,
+            cacheReaderAddress: data.cache.readerAddress,
+            cachePort: data.cache.port,
+            cacheAuthTokenSecretArn: data.cache.authTokenSecretArn,
+            cacheSecurityGroupId: data.cache.securityGroupId,
+            dataSubnetCidrs: data.dataSubnetCidrs,
+            backupVaultArn: this.data.backup.vaultArn,
+            dataAlarmTopicArn: this.data.alarms.topicArn,
         };
         this.registerOutputs({});
     }
