@@ -48,3 +48,13 @@ export async function rejection(p: Promise<unknown>): Promise<string> {
     }
     throw new Error("expected the promise to reject, but it resolved");
 }
+
+/** The stack outputs of a run as plain JSON (secrets "[secret]"). */
+export function stackOutputs(run: ProgramRun): Inputs {
+    return plainValue(run.outputs) as Inputs;
+}
+
+/** Each stack output in wire form, with its secret marker if it has one. */
+export function wireOutputs(run: ProgramRun): ProgramRun["outputs"] {
+    return run.outputs;
+}

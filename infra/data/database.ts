@@ -123,8 +123,8 @@ export class Database extends pulumi.ComponentResource {
         );
 
         // RDS would create these on first export with no retention; creating them first gives them one.
-        const exports = ["postgresql", "upgrade"];
-        const logGroups = exports.map(
+        const logExports = ["postgresql", "upgrade"];
+        const logGroups = logExports.map(
             (log) =>
                 new aws.cloudwatch.LogGroup(
                     `${name}-${log}`,
@@ -168,7 +168,7 @@ export class Database extends pulumi.ComponentResource {
                 performanceInsightsRetentionPeriod: 7,
                 monitoringInterval: s.monitoringIntervalSeconds,
                 monitoringRoleArn: monitoringRole.arn,
-                enabledCloudwatchLogsExports: exports,
+                enabledCloudwatchLogsExports: logExports,
                 backupRetentionPeriod: s.backupRetentionDays,
                 backupWindow: s.backupWindow,
                 maintenanceWindow: s.maintenanceWindow,

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import { AUTH_TOKEN_SPECIALS } from "../../infra/data/cache";
 import { ProgramRun } from "../../tools/offline/run";
 import { inputs, isSecretInput, one, ofType, planStack } from "../helpers";
-import { plainOutputs } from "./stackOutputs";
+import { stackOutputs as plainOutputs } from "../helpers";
 
 const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
 

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { ProgramRun } from "../../tools/offline/run";
 import { inputs, one, ofType, planStack } from "../helpers";
-import { plainOutputs } from "./stackOutputs";
+import { stackOutputs as plainOutputs } from "../helpers";
 
 const INSTANCE = "aws:rds/instance:Instance";
 

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { containsSecret, plainValue } from "../../tools/offline/recorder";
 import { planStack } from "../helpers";
-import { plainOutputs, wireOutputs } from "./stackOutputs";
+import { stackOutputs as plainOutputs, wireOutputs } from "../helpers";
 
 const DATA_OUTPUTS = [
     "databaseAddress",

@@ -8,7 +8,7 @@ import { renderReport } from "../../tools/offline/report";
 import { ROOT, readStackConfig } from "../../tools/offline/run";
 
 function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ["--require", "sucrase/register/ts", path.join(ROOT, "tools", "plan.ts"), ...args], {
+    const r = spawnSync(process.execPath, ["--require", path.join(ROOT, "tools", "register.js"), path.join(ROOT, "tools", "plan.ts"), ...args], {
         cwd: ROOT,
         encoding: "utf8",
         timeout: 60_000,

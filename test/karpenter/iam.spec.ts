@@ -94,7 +94,7 @@ describe("karpenter: controller IAM policy (iam.ts)", () => {
 });
 
 function outputsOf(run: ProgramRun): Record<string, unknown> {
-    return (plainValue(run.outputs) as { outputs: Record<string, unknown> }).outputs;
+    return plainValue(run.outputs) as Record<string, unknown>;
 }
 
 for (const stack of ["dev", "prod"] as const) {

@@ -39,7 +39,7 @@ for (const stack of ["dev", "prod"] as const) {
             assert.equal(values.settings["interruptionQueue"], q["name"]);
             assert.doesNotMatch(String(values.settings["interruptionQueue"]), /^(arn:|https:)/);
             assert.equal(values.settings["clusterName"], clusterName);
-            const outputs = (plainValue(run.outputs) as { outputs: Record<string, unknown> }).outputs;
+            const outputs = plainValue(run.outputs) as Record<string, unknown>;
             assert.equal(outputs["karpenterInterruptionQueueName"], q["name"]);
         });
 
@@ -89,7 +89,7 @@ for (const stack of ["dev", "prod"] as const) {
             assert.equal(tagResources.length, 1);
             const tag = inputs(tagResources[0]);
             assert.equal(tag["value"], clusterName);
-            const clusterSg = (plainValue(run.outputs) as { outputs: Record<string, unknown> }).outputs["clusterSecurityGroupId"];
+            const clusterSg = (plainValue(run.outputs) as Record<string, unknown>)["clusterSecurityGroupId"];
             assert.equal(tag["resourceId"], clusterSg);
             // No security group (or anything else besides the private subnets) carries the tag in its own tags.
             const others = run.resources.filter((r) => {

@@ -86,7 +86,7 @@ for (const stack of ["dev", "prod"] as const) {
             const nc = inputs(one(run, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "karpenter-node-class"));
             assert.equal(nc["apiVersion"], "karpenter.k8s.aws/v1");
             assert.deepEqual(nc["metadata"], { name: "default" });
-            const outputs = (plainValue(run.outputs) as { outputs: Record<string, unknown> }).outputs;
+            const outputs = (plainValue(run.outputs) as Record<string, unknown>);
             assert.equal(classSpec.role, outputs["karpenterNodeRoleName"]);
             assert.doesNotMatch(String(classSpec.role), /^arn:/);
             assert.equal(classSpec.instanceProfile, undefined);
