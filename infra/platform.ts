@@ -3,7 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./cluster";
 import { PlatformConfig } from "./config";
+import { Ingress } from "./ingress";
 import { Network } from "./network";
+import { planSubnets } from "./network/subnets";
 
 export interface PlatformOutputs {
     region: string;
@@ -15,11 +17,20 @@ export interface PlatformOutputs {
     clusterSecurityGroupId: pulumi.Output<string>;
     oidcProviderArn: pulumi.Output<string>;
     kubeconfig: pulumi.Output<string>;
+    /** "enabled: ..." or "disabled: no platform:ingress.domain set" (dev without a domain). */
+    ingressTls: string;
+    ingressClassName: string;
+    ingressGroupName: string;
+    ingressDomain: string | undefined;
+    ingressCertificateArn: pulumi.Output<string> | undefined;
+    wafAclArn: pulumi.Output<string>;
+    albAccessLogBucket: pulumi.Output<string>;
 }
 
 export class Platform extends pulumi.ComponentResource {
     readonly network: Network;
     readonly cluster: Cluster;
+    readonly ingress: Ingress;
     readonly outputs: PlatformOutputs;
 
     constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
@@ -58,6 +69,24 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        this.ingress = new Ingress(
+            "ingress",
+            {
+                clusterName: this.cluster.clusterName,
+                stackName: cfg.clusterName,
+                vpcId: this.network.vpcId,
+                region: cfg.region,
+                provider: this.cluster.provider,
+                systemNodeGroup: this.cluster.systemNodeGroup,
+                publicSubnetIds: this.network.publicSubnetIds,
+                publicSubnetCidrs: planSubnets(cfg.vpcCidr, cfg.azCount).public,
+                settings: cfg.ingress,
+                protectStateful: cfg.protectStatefulResources,
+                tags,
+            },
+            { parent: this },
+        );
+
         this.outputs = {
             region: cfg.region,
             vpcId: this.network.vpcId,
@@ -68,6 +97,13 @@ export class Platform extends pulumi.ComponentResource {
             clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
             oidcProviderArn: this.cluster.oidcProviderArn,
             kubeconfig: this.cluster.kubeconfig,
+            ingressTls: this.ingress.tlsStatus,
+            ingressClassName: this.ingress.contract.ingressClassName,
+            ingressGroupName: this.ingress.contract.groupName,
+            ingressDomain: this.ingress.contract.domain,
+            ingressCertificateArn: this.ingress.certificateArn,
+            wafAclArn: this.ingress.webAcl.arn,
+            albAccessLogBucket: this.ingress.accessLogBucket.bucket,
         };
         this.registerOutputs({});
     }
