@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import { PlatformConfig, parsePlatformConfig } from "../../infra/config";
 import { DEFAULT_SSL_POLICY } from "../../infra/ingress/config";
+import { ingressGroupName } from "../../infra/ingress/values";
 import { planStack, rejection } from "../helpers";
 
 function parse(environment: "dev" | "prod", ingress?: unknown): PlatformConfig {
@@ -100,5 +101,15 @@ describe("ingress config", () => {
     it("the prod stack file sets a domain and the dev stack file does not", async () => {
         assert.strictEqual((await planStack("prod")).stackConfig.config["platform:ingress"], JSON.stringify({ domain: "apps.example.com" }));
         assert.strictEqual((await planStack("dev")).stackConfig.config["platform:ingress"], undefined);
+    });
+});
+
+describe("ingress group name", () => {
+    it("follows the group.name rules: lower case, alphanumerics, '-' and '.', alphanumeric ends, at most 63", () => {
+        assert.strictEqual(ingressGroupName("platform-prod"), "platform-prod");
+        assert.strictEqual(ingressGroupName("Platform_Prod"), "platform-prod");
+        assert.strictEqual(ingressGroupName("-team.app-"), "team.app");
+        assert.throws(() => ingressGroupName("x".repeat(64)), /cannot derive an ALB group name \(1-63 characters\)/);
+        assert.throws(() => ingressGroupName("___"), /cannot derive an ALB group name/);
     });
 });
