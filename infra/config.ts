@@ -17,6 +17,7 @@ import {
 } from "./lib/configSchema";
 import { karpenterSection } from "./karpenter/config";
 import { dataSection } from "./data/config";
+import { ingressSection } from "./ingress/config";
 
 export { ENVIRONMENTS };
 export type { Environment };
@@ -56,13 +57,14 @@ const coreShape = {
 };
 
 // To add a layer's keys: spread its `shape` into platformShape below and list the section here.
-const LAYER_SECTIONS = [karpenterSection, dataSection] as const;
+const LAYER_SECTIONS = [karpenterSection, dataSection, ingressSection] as const;
 
 type CoreShape = typeof coreShape;
 export const platformShape = {
     ...coreShape,
     ...karpenterSection.shape,
     ...dataSection.shape,
+    ...ingressSection.shape,
 };
 type Shape = typeof platformShape;
 

@@ -5,10 +5,13 @@ import { Cluster } from "./cluster";
 import { PlatformConfig } from "./config";
 import { Karpenter } from "./karpenter";
 import { DataTier } from "./data";
+import { Ingress } from "./ingress";
 import { Network } from "./network";
 import { planSubnets } from "./network/subnets";
 
 export interface PlatformOutputs {
+    /** What this stack deliberately leaves out, in words (the offline plan prints these). */
+    notices: string[];
     region: string;
     vpcId: pulumi.Output<string>;
     privateSubnetIds: pulumi.Output<string>[];
@@ -35,6 +38,15 @@ export interface PlatformOutputs {
     dataSubnetCidrs: string[];
     backupVaultArn: pulumi.Output<string>;
     dataAlarmTopicArn: pulumi.Output<string>;
+    /** "enabled: ..." or "disabled: no platform:ingress.domain set" (dev without a domain). */
+    ingressTls: string;
+    ingressClassName: string;
+    ingressGroupName: string;
+    /** Present only when the stack has a platform domain. */
+    ingressDomain?: string;
+    ingressCertificateArn?: pulumi.Output<string>;
+    wafAclArn: pulumi.Output<string>;
+    albAccessLogBucket: pulumi.Output<string>;
 }
 
 export class Platform extends pulumi.ComponentResource {
@@ -42,6 +54,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly cluster: Cluster;
     readonly karpenter: Karpenter;
     readonly data: DataTier;
+    readonly ingress: Ingress;
     readonly outputs: PlatformOutputs;
 
     constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
@@ -111,9 +124,29 @@ export class Platform extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.ingress = new Ingress(
+            "ingress",
+            {
+                clusterName: this.cluster.clusterName,
+                stackName: cfg.clusterName,
+                vpcId: this.network.vpcId,
+                region: cfg.region,
+                provider: this.cluster.provider,
+                systemNodeGroup: this.cluster.systemNodeGroup,
+                publicSubnetIds: this.network.publicSubnetIds,
+                publicSubnetCidrs: planSubnets(cfg.vpcCidr, cfg.azCount).public,
+                settings: cfg.ingress,
+                protectStateful: cfg.protectStatefulResources,
+                tags,
+            },
+            { parent: this },
+        );
         const data = this.data.contract;
 
         this.outputs = {
+            notices: this.ingress.tlsStatus.startsWith("disabled")
+                ? [`ingress TLS, ACM certificate and external-dns are off: ${this.ingress.tlsStatus.replace(/^disabled: /, "")} (allowed in dev only)`]
+                : [],
             region: cfg.region,
             vpcId: this.network.vpcId,
             privateSubnetIds: this.network.privateSubnetIds,
@@ -139,6 +172,13 @@ export class Platform extends pulumi.ComponentResource {
             dataSubnetCidrs: data.dataSubnetCidrs,
             backupVaultArn: this.data.backup.vaultArn,
             dataAlarmTopicArn: this.data.alarms.topicArn,
+            ingressTls: this.ingress.tlsStatus,
+            ingressClassName: this.ingress.contract.ingressClassName,
+            ingressGroupName: this.ingress.contract.groupName,
+            ...(this.ingress.contract.domain ? { ingressDomain: this.ingress.contract.domain } : {}),
+            ...(this.ingress.certificateArn ? { ingressCertificateArn: this.ingress.certificateArn } : {}),
+            wafAclArn: this.ingress.webAcl.arn,
+            albAccessLogBucket: this.ingress.accessLogBucket.bucket,
         };
         this.registerOutputs({});
     }

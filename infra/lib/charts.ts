@@ -32,6 +32,22 @@ export const charts = {
         version: "1.14.1",
         source: "aws/karpenter-provider-aws charts/karpenter (tag v1.14.1)",
     },
+    // https://github.com/aws/eks-charts/blob/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-load-balancer-controller/values.yaml
+    // (chart 3.5.0, appVersion v3.5.0; the repo tags no chart versions, so the commit is the reference)
+    awsLoadBalancerController: {
+        chart: "aws-load-balancer-controller",
+        repo: "https://aws.github.io/eks-charts",
+        version: "3.5.0",
+        source: "aws/eks-charts stable/aws-load-balancer-controller",
+    },
+    // https://github.com/kubernetes-sigs/external-dns/blob/external-dns-helm-chart-1.21.1/charts/external-dns/values.yaml
+    // (chart 1.21.1, appVersion 0.21.0)
+    externalDns: {
+        chart: "external-dns",
+        repo: "https://kubernetes-sigs.github.io/external-dns/",
+        version: "1.21.1",
+        source: "kubernetes-sigs/external-dns charts/external-dns",
+    },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof charts;

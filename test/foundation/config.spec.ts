@@ -12,8 +12,13 @@ function source(values: Record<string, unknown>, secret: string[] = []): ConfigS
     };
 }
 
+/** Prod requires a platform domain (ingress layer); these tests are about the foundation keys, so supply one. */
+function withDomain(values: Record<string, unknown>): Record<string, unknown> {
+    return values["environment"] === "prod" && !("ingress" in values) ? { ...values, ingress: { domain: "apps.example.com" } } : values;
+}
+
 function load(values: Record<string, unknown>, region: string | null = "eu-west-1") {
-    return parsePlatformConfig({ source: source(values), project: "platform", stack: "test", region: region ?? undefined });
+    return parsePlatformConfig({ source: source(withDomain(values)), project: "platform", stack: "test", region: region ?? undefined });
 }
 
 function problems(values: Record<string, unknown>, region: string | null = "eu-west-1"): string[] {

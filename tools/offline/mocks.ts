@@ -186,12 +186,19 @@ export class MockCloud implements pulumi.runtime.Mocks {
                         arn,
                         domainValidationOptions: [...new Set(names)].map((d) => ({
                             domainName: d,
-                            resourceRecordName: `_${hex(d, 32)}.${d.replace(/^\*\./, "")}.`,
+                            // Like ACM: a wildcard is validated through its base name, so *.d and d share one record.
+                            resourceRecordName: `_${hex(d.replace(/^\*\./, ""), 32)}.${d.replace(/^\*\./, "")}.`,
                             resourceRecordType: "CNAME",
-                            resourceRecordValue: `_${hex(d + "v", 32)}.acm-validations.aws.`,
+                            resourceRecordValue: `_${hex(d.replace(/^\*\./, "") + "v", 32)}.acm-validations.aws.`,
                         })),
                     },
                 };
+            }
+            case "aws:route53/record:Record": {
+                const zoneId = str(inputs["zoneId"], "ZUNKNOWN");
+                const recordName = str(inputs["name"], name);
+                const fqdn = recordName.replace(/\.$/, "");
+                return { id: `${zoneId}_${fqdn}_${str(inputs["type"], "A")}`, state: { ...inputs, fqdn } };
             }
             case "aws:wafv2/webAcl:WebAcl": {
                 const n = physical(inputs["name"], 128);
