@@ -15,6 +15,7 @@ import {
     logRetentionDays,
     pulumiConfigSource,
 } from "./lib/configSchema";
+import { workloadsSection } from "./workloads/config";
 
 export { ENVIRONMENTS };
 export type { Environment };
@@ -54,11 +55,12 @@ const coreShape = {
 };
 
 // To add a layer's keys: spread its `shape` into platformShape below and list the section here.
-const LAYER_SECTIONS = [] as const;
+const LAYER_SECTIONS = [workloadsSection] as const;
 
 type CoreShape = typeof coreShape;
 export const platformShape = {
     ...coreShape,
+    ...workloadsSection.shape,
 };
 type Shape = typeof platformShape;
 
