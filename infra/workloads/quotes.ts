@@ -83,14 +83,14 @@ export function deployQuotes(args: DeployQuotesArgs, opts?: pulumi.ComponentReso
         `${QUOTES_NAME}-nginx`,
         // Auto-named: a config change creates a new ConfigMap, which changes the pod template and rolls the pods.
         { metadata: { namespace: QUOTES_NAME, labels: { "app.kubernetes.io/name": QUOTES_NAME } }, data: { "quotes.conf": QUOTES_NGINX_CONF } },
-        { ...childOpts, dependsOn: [namespace] },
+        { ...childOpts, dependsOn: [namespace.namespace] },
     );
     const db = args.data.database;
     const cache = args.data.cache;
     const service = new ProductionService(
         QUOTES_NAME,
         {
-            namespace: QUOTES_NAME,
+            namespace,
             environment: args.environment,
             image: `${QUOTES_IMAGE_REPOSITORY}:${s.imageTag}`,
             port: QUOTES_PORT,
@@ -124,7 +124,7 @@ export function deployQuotes(args: DeployQuotesArgs, opts?: pulumi.ComponentReso
             },
             labels: { "platform.io/team": "quotes" },
         },
-        { ...childOpts, dependsOn: [namespace, conf] },
+        { ...childOpts, dependsOn: [conf] },
     );
     return { namespace, service, url: service.url };
 }

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { IngressContract } from "../ingress/contract";
 import { PolicyDocument } from "../lib/iamDocuments";
 import { WorkloadIdentity } from "../lib/workloadIdentity";
+import { NamespaceBaseline } from "./namespace";
 import { CAPACITY_TYPE_LABEL, NAMESPACE_NAME_LABEL, dnsEgressRule } from "./labels";
 import { parseQuantity } from "./quantity";
 
@@ -76,8 +77,11 @@ export interface IngressArgs {
 }
 
 export interface ProductionServiceArgs {
-    /** Namespace (should be a NamespaceBaseline). */
-    namespace: string;
+    /**
+     * The namespace: a NamespaceBaseline (preferred: every object then waits for the labelled namespace,
+     * so pods are admitted under the restricted profile and get the readiness gate) or an existing name.
+     */
+    namespace: string | NamespaceBaseline;
     environment: "dev" | "prod";
     /** Image pinned by tag (not `latest`) or by digest (`@sha256:...`). */
     image: string;
@@ -440,7 +444,10 @@ export class ProductionService extends pulumi.ComponentResource {
         const s = resolveServiceArgs(name, args);
         super("platform:workloads:ProductionService", name, {}, opts);
         this.settings = s;
-        const ns = args.namespace;
+        const ns = typeof args.namespace === "string" ? args.namespace : args.namespace.name;
+        // Every namespaced child waits for the labelled Namespace (a component's own dependsOn does not reach its children).
+        const nsDeps: pulumi.Resource[] = typeof args.namespace === "string" ? [] : [args.namespace.namespace];
+        const child = { parent: this, dependsOn: nsDeps };
         const selector = { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": name };
         const labels = { ...(args.labels ?? {}), ...selector, "app.kubernetes.io/managed-by": "pulumi", "platform.io/environment": args.environment };
         const metadata = { name, namespace: ns, labels };
@@ -449,7 +456,7 @@ export class ProductionService extends pulumi.ComponentResource {
         this.serviceAccount = new k8s.core.v1.ServiceAccount(
             name,
             { metadata, automountServiceAccountToken: automount },
-            { parent: this },
+            child,
         );
         this.identity = args.aws
             ? new WorkloadIdentity(
@@ -469,10 +476,10 @@ export class ProductionService extends pulumi.ComponentResource {
                     ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
                 },
             },
-            { parent: this },
+            child,
         );
 
-        this.ingress = args.ingress ? this.renderIngress(name, args.ingress, metadata, s) : undefined;
+        this.ingress = args.ingress ? this.renderIngress(name, nsDeps, args.ingress, metadata, s) : undefined;
         this.url = s.host ? `https://${s.host}` : undefined;
 
         new k8s.networking.v1.NetworkPolicy(
@@ -503,7 +510,7 @@ export class ProductionService extends pulumi.ComponentResource {
                     ],
                 },
             },
-            { parent: this },
+            child,
         );
 
         const volumes: k8s.types.input.core.v1.Volume[] = [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }];
@@ -540,7 +547,7 @@ export class ProductionService extends pulumi.ComponentResource {
         // Pods are created after the Service and Ingress (the ALB controller injects readiness gates only
         // when a TargetGroupBinding exists at pod creation: docs/deploy/pod_readiness_gate.md @ v3.5.0)
         // and after the Pod Identity association (credentials are injected at pod creation too).
-        const dependsOn: pulumi.Resource[] = [this.serviceAccount, this.service];
+        const dependsOn: pulumi.Resource[] = [...nsDeps, this.serviceAccount, this.service];
         if (this.ingress) dependsOn.push(this.ingress);
         if (this.identity) dependsOn.push(this.identity);
 
@@ -614,7 +621,7 @@ export class ProductionService extends pulumi.ComponentResource {
         new k8s.policy.v1.PodDisruptionBudget(
             name,
             { metadata, spec: { selector: { matchLabels: selector }, ...s.disruptionBudget } },
-            { parent: this },
+            child,
         );
 
         if (s.autoscaling) {
@@ -656,7 +663,7 @@ export class ProductionService extends pulumi.ComponentResource {
                         },
                     },
                 },
-                { parent: this, dependsOn: [this.deployment] },
+                { parent: this, dependsOn: [...nsDeps, this.deployment] },
             );
         }
         this.registerOutputs({ url: this.url });
@@ -664,6 +671,7 @@ export class ProductionService extends pulumi.ComponentResource {
 
     private renderIngress(
         name: string,
+        nsDeps: pulumi.Resource[],
         ing: IngressArgs,
         metadata: { name: string; namespace: string; labels: Record<string, string> },
         s: ResolvedService,
@@ -702,7 +710,7 @@ export class ProductionService extends pulumi.ComponentResource {
                     ],
                 },
             },
-            { parent: this, dependsOn: [this.service] },
+            { parent: this, dependsOn: [...nsDeps, this.service] },
         );
     }
 }
