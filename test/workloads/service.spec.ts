@@ -1,9 +1,10 @@
 import * as assert from "assert";
+import { NamespaceBaseline } from "../../infra/workloads/namespace";
 import { ProductionService } from "../../infra/workloads/service";
 import { RecordedResource } from "../../tools/offline/recorder";
 import { ProgramRun } from "../../tools/offline/run";
 import { Inputs, inputs, ofType } from "../helpers";
-import { DIGEST_IMAGE, IMAGE, allOptionsArgs, minimalArgs, prodArgs } from "./fixtures";
+import { DIGEST_IMAGE, IMAGE, allOptionsArgs, minimalArgs, namespaceArgs, prodArgs } from "./fixtures";
 import { CERT_ARN, DATA_CIDRS, LB_CIDRS, WAF_ARN, at, fakeIngress, object, render } from "./render";
 
 const DEPLOY = "kubernetes:apps/v1:Deployment";
@@ -379,6 +380,22 @@ describe("workloads: ProductionService", () => {
         const comp = byType(all, "platform:workloads:ProductionService");
         for (const t of [DEPLOY, SVC, SA, PDB, HPA, ING, NETPOL, "platform:lib:WorkloadIdentity"]) {
             assert.strictEqual(byType(all, t).parent, comp.urn, t);
+        }
+    });
+});
+
+describe("workloads: ProductionService in a NamespaceBaseline", () => {
+    it("declares every namespaced object after the labelled Namespace", async () => {
+        const run = await render(() => {
+            const ns = new NamespaceBaseline("team", namespaceArgs());
+            new ProductionService("api", { ...allOptionsArgs(), namespace: ns });
+        });
+        const nsUrn = byType(run, "kubernetes:core/v1:Namespace").urn;
+        for (const t of [DEPLOY, SVC, SA, PDB, HPA, ING, NETPOL]) {
+            for (const r of ofType(run, t).filter((x) => x.name === "api")) {
+                assert.ok(r.dependencies.includes(nsUrn), `${t} waits for the Namespace`);
+                assert.strictEqual(at(inputs(r), "metadata.namespace"), "team");
+            }
         }
     });
 });
