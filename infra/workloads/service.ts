@@ -458,6 +458,9 @@ export class ProductionService extends pulumi.ComponentResource {
             { metadata, automountServiceAccountToken: automount },
             child,
         );
+        // Pod Identity does not need the automounted API token: its webhook adds its own projected token
+        // volume (audience pods.eks.amazonaws.com) and AWS_CONTAINER_* env vars at pod creation
+        // (aws/amazon-eks-pod-identity-webhook pkg/handler/testdata/containercredentials/rawPodWithoutVolumes.pod.yaml).
         this.identity = args.aws
             ? new WorkloadIdentity(
                   `${name}-identity`,
@@ -547,6 +550,8 @@ export class ProductionService extends pulumi.ComponentResource {
         // Pods are created after the Service and Ingress (the ALB controller injects readiness gates only
         // when a TargetGroupBinding exists at pod creation: docs/deploy/pod_readiness_gate.md @ v3.5.0)
         // and after the Pod Identity association (credentials are injected at pod creation too).
+        // No deadlock: Pulumi's Ingress await needs only the backend's Endpoints object and the ALB hostname
+        // in status, not ready pods (pulumi/pulumi-kubernetes provider/pkg/await/ingress.go).
         const dependsOn: pulumi.Resource[] = [...nsDeps, this.serviceAccount, this.service];
         if (this.ingress) dependsOn.push(this.ingress);
         if (this.identity) dependsOn.push(this.identity);
@@ -593,8 +598,9 @@ export class ProductionService extends pulumi.ComponentResource {
                                     readinessProbe: renderProbe(s.probes.readiness, s.port),
                                     livenessProbe: renderProbe(s.probes.liveness, s.port),
                                     lifecycle: {
-                                        // Native sleep action (KEP-3960; beta and on by default since 1.30, every
-                                        // supported EKS version here is >= 1.32): needs no sleep binary in the image.
+                                        // Native sleep action (KEP-3960: alpha 1.29, beta and on by default 1.30,
+                                        // GA 1.34; every supported EKS version here is >= 1.32). Unlike
+                                        // exec ["sleep", "N"] it needs no sleep binary (distroless images work).
                                         preStop: { sleep: { seconds: s.preStopSleepSeconds } },
                                     },
                                     securityContext: {
