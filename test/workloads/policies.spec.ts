@@ -15,6 +15,7 @@ import { runPolicies } from "../../tools/offline/policyRunner";
 import { ProgramRun } from "../../tools/offline/run";
 import { allOptionsArgs, minimalArgs, namespaceArgs, prodArgs } from "./fixtures";
 import { fakeData, fakeIngress, render } from "./render";
+import { restrictedStandIn } from "./standInPolicy";
 
 export const WORKLOAD_POLICY_NAMES = [
     "pss-host-namespaces",
@@ -104,10 +105,36 @@ describe("workloads: policy pack", () => {
         assert.deepStrictEqual(missing, [], `policies/pack.ts lacks ${missing.length} of ${WORKLOAD_POLICY_NAMES.length} workload policies`);
     });
 
+    it("the stand-in restricted policy catches a non-compliant Deployment", async () => {
+        const run = await render((provider) => {
+            new k8s.apps.v1.Deployment(
+                "bad",
+                {
+                    spec: {
+                        replicas: 1,
+                        selector: { matchLabels: { app: "bad" } },
+                        template: {
+                            metadata: { labels: { app: "bad" } },
+                            spec: { hostNetwork: true, volumes: [{ name: "h", hostPath: { path: "/" } }], containers: [{ name: "c", image: "nginx", securityContext: { privileged: true } }] },
+                        },
+                    },
+                },
+                { provider },
+            );
+        });
+        const violations = await runPolicies({ name: "workloads-test", version: "0.0.0", policies: [restrictedStandIn] }, run.resources);
+        const text = violations.map((v) => v.message).join("\n");
+        for (const expected of ["host namespaces", "volume type hostPath", "dedicated service account", "replicas 1", "c: privileged", "c: runAsNonRoot not true", "c: image nginx", "c: probes"]) {
+            assert.ok(text.includes(expected), `reports ${expected}`);
+        }
+    });
+
     for (const [label, build] of GRID) {
-        it(`${label}: zero pss-*/workload-* violations`, async () => {
+        it(`${label}: zero pss-*/workload-* violations (and none from the stand-in)`, async () => {
             const run: ProgramRun = await render(build);
             assert.ok(run.resources.some((r) => r.type === "kubernetes:apps/v1:Deployment"), "rendered a Deployment");
+            const standIn = await runPolicies({ name: "workloads-test", version: "0.0.0", policies: [restrictedStandIn] }, run.resources);
+            assert.deepStrictEqual(standIn.map((v) => `${v.urn}: ${v.message}`), []);
             const violations = await runPolicies(workloadPack(), run.resources);
             assert.deepStrictEqual(violations.map((v) => `${v.policy} ${v.urn}: ${v.message}`), []);
         });

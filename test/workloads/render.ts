@@ -32,6 +32,8 @@ export function render(build: (provider: k8s.Provider) => void, stack = "test"):
             await new Promise((resolve) => setImmediate(resolve));
         } finally {
             process.off("unhandledRejection", onRejection);
+            // Leave the runtime as test/setup.ts installed it, for specs that construct components directly.
+            await pulumi.runtime.setMocks(new MockCloud({ region: "eu-west-1", project: "platform", stack: "test" }), "platform", "test", true);
         }
         if (failures.length > 0) throw failures[0];
         return {
