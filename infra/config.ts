@@ -18,6 +18,7 @@ import {
 import { karpenterSection } from "./karpenter/config";
 import { dataSection } from "./data/config";
 import { ingressSection } from "./ingress/config";
+import { workloadsSection } from "./workloads/config";
 
 export { ENVIRONMENTS };
 export type { Environment };
@@ -57,7 +58,7 @@ const coreShape = {
 };
 
 // To add a layer's keys: spread its `shape` into platformShape below and list the section here.
-const LAYER_SECTIONS = [karpenterSection, dataSection, ingressSection] as const;
+const LAYER_SECTIONS = [karpenterSection, dataSection, ingressSection, workloadsSection] as const;
 
 type CoreShape = typeof coreShape;
 export const platformShape = {
@@ -65,6 +66,7 @@ export const platformShape = {
     ...karpenterSection.shape,
     ...dataSection.shape,
     ...ingressSection.shape,
+    ...workloadsSection.shape,
 };
 type Shape = typeof platformShape;
 

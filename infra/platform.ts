@@ -7,6 +7,7 @@ import { Karpenter } from "./karpenter";
 import { DataTier } from "./data";
 import { Ingress } from "./ingress";
 import { Network } from "./network";
+import { Workloads } from "./workloads";
 import { planSubnets } from "./network/subnets";
 
 export interface PlatformOutputs {
@@ -45,6 +46,8 @@ export interface PlatformOutputs {
     /** Present only when the stack has a platform domain. */
     ingressDomain?: string;
     ingressCertificateArn?: pulumi.Output<string>;
+    /** Public URL of the sample service, when the stack has a domain. */
+    quotesUrl?: string;
     wafAclArn: pulumi.Output<string>;
     albAccessLogBucket: pulumi.Output<string>;
 }
@@ -55,6 +58,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly karpenter: Karpenter;
     readonly data: DataTier;
     readonly ingress: Ingress;
+    readonly workloads: Workloads;
     readonly outputs: PlatformOutputs;
 
     constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
@@ -143,6 +147,23 @@ export class Platform extends pulumi.ComponentResource {
         );
         const data = this.data.contract;
 
+        // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
+        // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
+        this.workloads = new Workloads(
+            "workloads",
+            {
+                provider: this.cluster.provider,
+                clusterName: this.cluster.clusterName,
+                environment: cfg.environment,
+                kubernetesVersion: cfg.kubernetesVersion,
+                ingress: this.ingress.contract,
+                data,
+                quotes: cfg.quotes,
+                tags,
+            },
+            { parent: this, dependsOn: [this.ingress] },
+        );
+
         this.outputs = {
             notices: this.ingress.tlsStatus.startsWith("disabled")
                 ? [`ingress TLS, ACM certificate and external-dns are off: ${this.ingress.tlsStatus.replace(/^disabled: /, "")} (allowed in dev only)`]
@@ -179,6 +200,7 @@ export class Platform extends pulumi.ComponentResource {
             ...(this.ingress.certificateArn ? { ingressCertificateArn: this.ingress.certificateArn } : {}),
             wafAclArn: this.ingress.webAcl.arn,
             albAccessLogBucket: this.ingress.accessLogBucket.bucket,
+            ...(this.workloads.quotes.url ? { quotesUrl: this.workloads.quotes.url } : {}),
         };
         this.registerOutputs({});
     }

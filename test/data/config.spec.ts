@@ -2,22 +2,8 @@
 import { strict as assert } from "assert";
 import { ENVIRONMENT_DEFAULTS, parsePlatformConfig } from "../../infra/config";
 import { postgresFamily, valkeyFamily, windowsOverlap } from "../../infra/data/config";
-import { ConfigSource } from "../../infra/lib/configSchema";
+import { fakeSource as source, withRequired as withDomain } from "../configSource";
 import { planStack, rejection } from "../helpers";
-
-function source(values: Record<string, unknown>): ConfigSource {
-    const text = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
-    return {
-        get: (k) => (k in values ? text(values[k]) : undefined),
-        isSecret: () => false,
-        keys: () => Object.keys(values),
-    };
-}
-
-/** Prod requires a platform domain (ingress layer); these tests are about the data keys, so supply one. */
-function withDomain(values: Record<string, unknown>): Record<string, unknown> {
-    return values["environment"] === "prod" && !("ingress" in values) ? { ...values, ingress: { domain: "apps.example.com" } } : values;
-}
 
 function parse(values: Record<string, unknown>) {
     return parsePlatformConfig({ source: source(withDomain(values)), project: "platform", stack: "t", region: "eu-west-1" });

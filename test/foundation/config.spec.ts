@@ -1,21 +1,8 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformConfig } from "../../infra/config";
-import { ConfigError, ConfigSource, isIpv4Cidr } from "../../infra/lib/configSchema";
-
-/** A config source from plain YAML-like values (objects and numbers arrive as JSON text, like the engine sends them). */
-function source(values: Record<string, unknown>, secret: string[] = []): ConfigSource {
-    return {
-        get: (k) => (k in values ? (typeof values[k] === "string" ? (values[k] as string) : JSON.stringify(values[k])) : undefined),
-        isSecret: (k) => secret.includes(k),
-        keys: () => Object.keys(values),
-    };
-}
-
-/** Prod requires a platform domain (ingress layer); these tests are about the foundation keys, so supply one. */
-function withDomain(values: Record<string, unknown>): Record<string, unknown> {
-    return values["environment"] === "prod" && !("ingress" in values) ? { ...values, ingress: { domain: "apps.example.com" } } : values;
-}
+import { ConfigError, isIpv4Cidr } from "../../infra/lib/configSchema";
+import { fakeSource as source, withRequired as withDomain } from "../configSource";
 
 function load(values: Record<string, unknown>, region: string | null = "eu-west-1") {
     return parsePlatformConfig({ source: source(withDomain(values)), project: "platform", stack: "test", region: region ?? undefined });

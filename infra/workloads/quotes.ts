@@ -1,0 +1,130 @@
+// The sample "quotes" service, deployed through the golden path in both stacks: its own namespace
+// baseline, nginx-unprivileged pinned by tag, probes the image really answers (a mounted server config
+// serves /startup, /ready and /health with 200), env wiring to the database and cache from the data
+// contract, and the public host quotes.<domain> when the ingress contract has a domain.
+//
+// Image facts (nginxinc/docker-nginx-unprivileged, mainline/alpine-slim/Dockerfile; mainline/alpine
+// builds FROM it): USER 101 (uid/gid 101), EXPOSE 8080, STOPSIGNAL SIGQUIT (graceful), pid file
+// /tmp/nginx.pid and every *_temp_path moved to /tmp. So /tmp must be writable (the component always
+// mounts an emptyDir there); /var/cache/nginx gets one too as the compiled-in cache location.
+// Tag 1.29.5-alpine: published on Docker Hub (Renovate MR "update docker.io/nginxinc/nginx-unprivileged
+// docker tag to v1.29.5", 1.29.3-alpine → 1.29.5-alpine, gitlab.com/commonground/haven/havenplus/docs MR 41).
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DataContract } from "../data/contract";
+import { IngressContract } from "../ingress/contract";
+import { QuotesSettings } from "./config";
+import { NamespaceBaseline } from "./namespace";
+import { ProductionService, SecretEnvRef } from "./service";
+
+export const QUOTES_NAME = "quotes";
+export const QUOTES_IMAGE_REPOSITORY = "nginxinc/nginx-unprivileged";
+/** The image's user and group (ARG UID=101 / GID=101 in the upstream Dockerfile). */
+export const NGINX_UNPRIVILEGED_UID = 101;
+export const QUOTES_PORT = 8080;
+
+/**
+ * Server config mounted at /etc/nginx/conf.d. Named quotes.conf (not default.conf) so the image's
+ * 10-listen-on-ipv6-by-default.sh finds no default.conf to rewrite on the read-only root filesystem.
+ * The three probe endpoints answer locally: liveness never depends on anything outside the process.
+ */
+export const QUOTES_NGINX_CONF = `server {
+    listen ${QUOTES_PORT};
+    server_name _;
+
+    location = /startup { access_log off; default_type text/plain; return 200 "started\\n"; }
+    location = /ready   { access_log off; default_type text/plain; return 200 "ready\\n"; }
+    location = /health  { access_log off; default_type text/plain; return 200 "ok\\n"; }
+
+    location / {
+        root  /usr/share/nginx/html;
+        index index.html;
+    }
+}
+`;
+
+export interface DeployQuotesArgs {
+    provider: k8s.Provider;
+    clusterName: pulumi.Input<string>;
+    environment: "dev" | "prod";
+    /** Cluster minor version ("1.35"): pins the Pod Security enforce-version. */
+    kubernetesVersion?: string;
+    ingress: IngressContract;
+    data: DataContract;
+    settings: QuotesSettings;
+    tags: Record<string, string>;
+    /** Connection secrets synced by ExternalSecrets (the seam for the secrets layer; unused for now). */
+    secretEnv?: Record<string, SecretEnvRef>;
+}
+
+export interface QuotesDeployment {
+    namespace: NamespaceBaseline;
+    service: ProductionService;
+    /** https://quotes.<domain>, or undefined in a stack without a domain. */
+    url: string | undefined;
+}
+
+export function deployQuotes(args: DeployQuotesArgs, opts?: pulumi.ComponentResourceOptions): QuotesDeployment {
+    const s = args.settings;
+    const childOpts: pulumi.ComponentResourceOptions = { ...opts, provider: args.provider };
+    const namespace = new NamespaceBaseline(
+        QUOTES_NAME,
+        {
+            name: QUOTES_NAME,
+            readinessGateLabels: args.ingress.readinessGateNamespaceLabels,
+            podSecurityVersion: args.kubernetesVersion,
+            quota: { "requests.cpu": "4", "requests.memory": "4Gi", "limits.memory": "8Gi", pods: "40" },
+            limits: { defaultRequest: { cpu: "50m", memory: "64Mi" }, defaultMemoryLimit: "256Mi", maxMemory: "2Gi" },
+            labels: { "platform.io/team": "quotes" },
+        },
+        childOpts,
+    );
+    const conf = new k8s.core.v1.ConfigMap(
+        `${QUOTES_NAME}-nginx`,
+        // Auto-named: a config change creates a new ConfigMap, which changes the pod template and rolls the pods.
+        { metadata: { namespace: QUOTES_NAME, labels: { "app.kubernetes.io/name": QUOTES_NAME } }, data: { "quotes.conf": QUOTES_NGINX_CONF } },
+        { ...childOpts, dependsOn: [namespace.namespace] },
+    );
+    const db = args.data.database;
+    const cache = args.data.cache;
+    const service = new ProductionService(
+        QUOTES_NAME,
+        {
+            namespace,
+            environment: args.environment,
+            image: `${QUOTES_IMAGE_REPOSITORY}:${s.imageTag}`,
+            port: QUOTES_PORT,
+            ...(s.autoscaling.enabled
+                ? { autoscaling: { minReplicas: s.autoscaling.minReplicas, maxReplicas: s.autoscaling.maxReplicas, targetCpuUtilization: 70 } }
+                : { replicas: s.replicas }),
+            resources: { cpu: s.resources.cpu, memory: s.resources.memory, memoryLimit: s.resources.memoryLimit },
+            runAsUser: NGINX_UNPRIVILEGED_UID,
+            runAsGroup: NGINX_UNPRIVILEGED_UID,
+            env: {
+                DATABASE_HOST: db.address,
+                DATABASE_PORT: db.port.apply(String),
+                DATABASE_NAME: db.databaseName,
+                DATABASE_USER: db.username,
+                CACHE_HOST: cache.primaryAddress,
+                CACHE_READER_HOST: cache.readerAddress,
+                CACHE_PORT: cache.port.apply(String),
+                CACHE_TLS: "true",
+            },
+            ...(args.secretEnv ? { secretEnv: args.secretEnv } : {}),
+            configMounts: [{ name: conf.metadata.name, mountPath: "/etc/nginx/conf.d" }],
+            writablePaths: ["/var/cache/nginx"],
+            // nginx finishes in-flight requests on SIGQUIT within a few seconds.
+            shutdown: { appShutdownSeconds: 10 },
+            ingress: { contract: args.ingress, hostPrefix: QUOTES_NAME },
+            network: {
+                egress: [
+                    { description: "PostgreSQL in the data subnets", cidrs: args.data.dataSubnetCidrs, ports: [{ port: db.port }] },
+                    { description: "Valkey/Redis in the data subnets", cidrs: args.data.dataSubnetCidrs, ports: [{ port: cache.port }] },
+                ],
+            },
+            labels: { "platform.io/team": "quotes" },
+        },
+        { ...childOpts, dependsOn: [conf] },
+    );
+    return { namespace, service, url: service.url };
+}
