@@ -60,3 +60,10 @@ describe("policies: pack layout", () => {
         assert.match(PACK_NAME, /^[a-zA-Z0-9-_.]{1,100}$/);
     });
 });
+
+describe("policies: documentation", () => {
+    it("docs/policies.md lists every policy", () => {
+        const doc = fs.readFileSync(path.resolve(__dirname, "..", "..", "docs", "policies.md"), "utf8");
+        for (const p of policies) assert.ok(doc.includes(`| \`${p.name}\``), `${p.name} missing from docs/policies.md`);
+    });
+});
