@@ -87,7 +87,10 @@ export const hpaCpuRequests: StackValidationPolicy = {
             if (!w) continue;
             const pod = podOf(w.type, w.props, w.name);
             if (!pod) continue;
-            const missing = pod.containers.filter((c) => c.kind !== "ephemeralContainer" && at(c.spec, "resources", "requests", "cpu") === undefined).map((c) => c.name);
+            // The HPA sums the requests of the pod's running containers: app containers and sidecars
+            // (init containers with restartPolicy Always); plain init containers have finished by then.
+            const running = pod.containers.filter((c) => c.kind === "container" || (c.kind === "initContainer" && c.spec["restartPolicy"] === "Always"));
+            const missing = running.filter((c) => at(c.spec, "resources", "requests", "cpu") === undefined).map((c) => c.name);
             if (missing.length > 0) {
                 report(`${pod.kind} "${pod.name}" is scaled by HPA "${objectName(hpa.props, hpa.name)}" but containers ${missing.map((m) => `"${m}"`).join(", ")} have no cpu request`, urn);
             }

@@ -18,11 +18,12 @@ export const PAB_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicA
 function attached(bucket: PolicyResource, candidates: PolicyResource[]): PolicyResource[] {
     const byDep = candidates.filter((c) => c.dependencies.some((d) => d.urn === bucket.urn) || c.parent?.urn === bucket.urn);
     const rest = candidates.filter((c) => !byDep.includes(c));
+    if (byDep.length > 0) return byDep;
     const literal = str(bucket.props["bucket"]);
     // Only read `bucket` of resources not already matched: during preview it is unknown for new buckets.
-    if (literal === undefined) return byDep;
+    if (literal === undefined) return [];
     const unbound = rest.filter((c) => !c.dependencies.some((d) => BUCKET_TYPES.has(d.type)));
-    return [...byDep, ...unbound.filter((c) => str(c.props["bucket"]) === literal)];
+    return unbound.filter((c) => str(c.props["bucket"]) === literal);
 }
 
 export const s3Bucket: StackValidationPolicy = {
@@ -44,7 +45,7 @@ export const s3Bucket: StackValidationPolicy = {
         const pabs = args.resources.filter((r) => r.type === PAB_TYPE);
         const versionings = args.resources.filter((r) => VERSIONING_TYPES.has(r.type));
         for (const b of buckets) {
-            const label = `S3 bucket "${str(b.props["bucket"]) ?? b.name}"`;
+            const label = `S3 bucket "${b.name}"`; // the logical name: `bucket` may be unknown during preview
             const inlineSse = obj(b.props["serverSideEncryptionConfiguration"]) !== undefined;
             if (!inlineSse && attached(b, sses).length === 0) report(`${label} has no BucketServerSideEncryptionConfiguration`, b.urn);
             const blocks = attached(b, pabs);

@@ -324,7 +324,8 @@ export const restrictedPolicies: Policies = [
                 const vol = obj(v);
                 if (!vol) continue;
                 const sources = Object.keys(vol).filter((k) => k !== "name" && vol[k] !== null && vol[k] !== undefined);
-                if (sources.some((s) => RESTRICTED_VOLUME_SOURCES.includes(s))) continue;
+                // A volume without a source is defaulted to emptyDir by the API server (SetDefaults_Volume).
+                if (sources.length === 0 || sources.some((s) => RESTRICTED_VOLUME_SOURCES.includes(s))) continue;
                 offenders.push(`"${str(vol["name"]) ?? "(unnamed)"}" (${sources.join(", ") || "unknown"})`);
             }
             if (offenders.length > 0) report(`restricted volume types: ${offenders.join(", ")}`);

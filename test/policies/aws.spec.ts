@@ -71,6 +71,15 @@ describe("policies: AWS", () => {
             ]);
             assert.ok(vs.every((v) => v.urn?.endsWith("aws:s3/bucket:Bucket::a") || v.urn?.endsWith("aws:s3/bucket:Bucket::b")));
         });
+        it("during preview a bucket whose name is still unknown is matched by dependency; a missing match is advisory", async () => {
+            const b = resource("aws:s3/bucket:Bucket", "logs", { bucket: UNKNOWN, tags: TAGS }, { protect: true });
+            assert.deepEqual(await check([b, sse("logs"), pab("logs")]), []);
+            // Without a dependent public access block the policy would have to compare literal names,
+            // which are unknown: it says so (advisory) instead of guessing.
+            const partial = of(await check([b, sse("logs")]), "s3-bucket-protection");
+            assert.deepEqual(partial.map((v) => v.enforcement), ["advisory"]);
+            assert.match(partial[0].message, /can't run policy 's3-bucket-protection'/);
+        });
         it("a bucket that does not belong to the resource is not matched", async () => {
             const vs = await check([bucket("a"), bucket("b"), sse("b"), pab("b")]);
             assert.equal(of(vs, "s3-bucket-protection").length, 2);

@@ -214,6 +214,7 @@ describe("policies: Pod Security Standards", () => {
                 { name: "f", ephemeral: { volumeClaimTemplate: { spec: {} } } },
                 { name: "g", downwardAPI: { items: [] } },
                 { name: "h", persistentVolumeClaim: { claimName: "data" } },
+                { name: "i" }, // defaulted to emptyDir by the API server
             ];
             assert.deepEqual(await pssViolations(goodPodSpec({ volumes })), []);
         });

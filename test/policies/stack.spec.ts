@@ -57,6 +57,9 @@ describe("policies: stack rules", () => {
             const noCpu = goodPodSpec({ containers: [goodContainer("app"), goodContainer("sidecar", { resources: { requests: { memory: "64Mi" }, limits: { memory: "64Mi" } } })] });
             const vs = await check([workloadResource(DEPLOYMENT, noCpu), pdb("app"), hpa("app", { kind: "Deployment", name: "app" }, 2)]);
             assert.match(of(vs, "hpa-target-cpu-requests")[0].message, /scaled by HPA "app" but containers "sidecar" have no cpu request/);
+            const sidecar = goodPodSpec({ initContainers: [goodContainer("proxy", { restartPolicy: "Always", resources: { requests: { memory: "64Mi" }, limits: { memory: "64Mi" } } }), goodContainer("migrate", { resources: { requests: { memory: "64Mi" }, limits: { memory: "64Mi" } } })] });
+            const sv = await check([workloadResource(DEPLOYMENT, sidecar), pdb("app"), hpa("app", { kind: "Deployment", name: "app" }, 2)]);
+            assert.match(of(sv, "hpa-target-cpu-requests")[0].message, /containers "proxy" have no cpu request/);
             const untargeted = await check([workloadResource(DEPLOYMENT, noCpu), pdb("app")]);
             assert.equal(of(untargeted, "hpa-target-cpu-requests").length, 0);
         });
