@@ -108,7 +108,8 @@ export const baselinePolicies: Policies = [
     }),
     workloadPolicy({
         name: "pss-host-ports",
-        description: "PSS Baseline: containers must not use host ports (ports[*].hostPort unset or 0).",
+        description:
+            "PSS Baseline: containers must not use host ports (ports[*].hostPort unset or 0), nor point probes or lifecycle handlers at another host (httpGet/tcpSocket .host unset; Baseline since 1.34).",
         enforcementLevel: "mandatory",
         url: PSS_URL,
         check: (pod, report) => {
@@ -125,6 +126,26 @@ export const baselinePolicies: Policies = [
                 return found;
             });
             if (names.length > 0) report(`${containersPhrase(names)} ${names.length === 1 ? "uses" : "use"} hostPort ${[...ports].join(", ")}`);
+            // check_hostProbesAndhostLifecycle.go: probes and lifecycle handlers must not name a host.
+            const hosts = new Set<string>();
+            const probing = bad(pod, (c) => {
+                const handlers = [
+                    c.spec["livenessProbe"], c.spec["readinessProbe"], c.spec["startupProbe"],
+                    at(c.spec, "lifecycle", "postStart"), at(c.spec, "lifecycle", "preStop"),
+                ];
+                let found = false;
+                for (const h of handlers) {
+                    for (const kind of ["httpGet", "tcpSocket"]) {
+                        const host = str(at(h, kind, "host"));
+                        if (host) {
+                            hosts.add(host);
+                            found = true;
+                        }
+                    }
+                }
+                return found;
+            });
+            if (probing.length > 0) report(`${containersPhrase(probing)} ${probing.length === 1 ? "uses" : "use"} probe or lifecycle host ${[...hosts].map((h) => `"${h}"`).join(", ")}`);
         },
     }),
     workloadPolicy({
@@ -142,6 +163,9 @@ export const baselinePolicies: Policies = [
     }),
     workloadPolicy({
         name: "pss-proc-mount",
+        // Kubernetes 1.35's Baseline relaxes this for user-namespaced pods (hostUsers: false); Restricted does
+        // not (check_procMount_baseline.go / _restricted.go). With no separate Restricted policy for /proc,
+        // this one keeps the Restricted semantics: Default only.
         description: "PSS Baseline: containers must use the default /proc mount (securityContext.procMount unset or Default).",
         enforcementLevel: "mandatory",
         url: PSS_URL,

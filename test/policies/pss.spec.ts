@@ -197,6 +197,13 @@ describe("policies: Pod Security Standards", () => {
             const spec = goodPodSpec({ containers: [goodContainer("app", { ports: [{ containerPort: 8080, hostPort: 0 }], securityContext: { ...(goodContainer().securityContext as Json), procMount: "Default" } })] });
             assert.deepEqual(await pssViolations(spec), []);
         });
+        it("probes and lifecycle handlers aimed at another host fail (Baseline since 1.34)", async () => {
+            const spec = goodPodSpec({ containers: [goodContainer("app", { readinessProbe: { httpGet: { host: "10.0.0.1", path: "/", port: 80 } }, lifecycle: { preStop: { tcpSocket: { host: "169.254.169.254", port: 80 } } } })] });
+            const vs = await check([workloadResource(DEPLOYMENT, spec)]);
+            assert.match(of(vs, "pss-host-ports")[0].message, /container "app" uses probe or lifecycle host "10.0.0.1", "169.254.169.254"/);
+            const empty = goodPodSpec({ containers: [goodContainer("app", { readinessProbe: { httpGet: { host: "", path: "/", port: 80 } } })] });
+            assert.deepEqual(await pssViolations(empty), []);
+        });
         it("host namespaces set to false pass", async () => {
             assert.deepEqual(await pssViolations(goodPodSpec({ hostNetwork: false, hostPID: false, hostIPC: false })), []);
             assert.deepEqual(await pssViolations(goodPodSpec({ hostIPC: true })), ["pss-host-namespaces"]);
