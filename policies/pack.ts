@@ -2,8 +2,33 @@
 // from this; the offline plan, the YAML checker and the tests import this module (never index.ts,
 // which starts a policy server).
 import type { Policies } from "@pulumi/policy";
+import { elasticachePolicies } from "./aws/elasticache";
+import { eksPolicies } from "./aws/eks";
+import { imdsPolicies } from "./aws/imds";
+import { kmsPolicies } from "./aws/kms";
+import { networkPolicies } from "./aws/network";
+import { rdsPolicies } from "./aws/rds";
+import { s3Policies } from "./aws/s3";
+import { tagPolicies } from "./aws/tags";
+import { costPolicies } from "./cost";
+import { operationsPolicies } from "./kubernetes/operations";
+import { pssPolicies } from "./kubernetes/pss";
+import { stackPolicies } from "./stack";
 
 export const PACK_NAME = "platform-guardrails";
 export const PACK_VERSION = "0.1.0";
 
-export const policies: Policies = [];
+export const policies: Policies = [
+    ...pssPolicies,
+    ...operationsPolicies,
+    ...rdsPolicies,
+    ...elasticachePolicies,
+    ...s3Policies,
+    ...eksPolicies,
+    ...networkPolicies,
+    ...kmsPolicies,
+    ...tagPolicies,
+    ...imdsPolicies,
+    ...costPolicies,
+    ...stackPolicies,
+];

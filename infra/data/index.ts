@@ -68,7 +68,8 @@ export class DataTier extends pulumi.ComponentResource {
                 policy: pulumi.all([identity.accountId, partition]).apply(([account, p]) => JSON.stringify(alarmKeyPolicy(account, p))),
                 tags: withTags(args.tags, { Name: `${args.clusterName}-data-alarms` }),
             },
-            parent,
+            // A deleted key leaves the encrypted topic unusable until it is recreated: protected like every key.
+            { ...parent, protect },
         );
         new aws.kms.Alias(`${name}-alarms`, { name: `alias/${args.clusterName}-data-alarms`, targetKeyId: alarmKey.keyId }, parent);
 

@@ -568,7 +568,8 @@ export class ProductionService extends pulumi.ComponentResource {
                     selector: { matchLabels: selector },
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: s.maxSurge } },
                     template: {
-                        metadata: { labels },
+                        // A mounted token is declared, so the workload-service-account policy can tell intent from oversight.
+                        metadata: automount ? { labels, annotations: { "platform.io/needs-service-account-token": "true" } } : { labels },
                         spec: {
                             serviceAccountName: name,
                             automountServiceAccountToken: automount,
