@@ -1,7 +1,39 @@
 // TypeScript loader for the tests, the plan and the tools: transpile-only (types are checked once by
-// `tsc --noEmit`), and fast, because it hooks only .ts files. Dynamic `import()` is kept as is so ESM-only
-// packages can still be loaded with it.
-require("sucrase/dist/register").addHook(".ts", {
-    transforms: ["imports", "typescript"],
-    preserveDynamicImport: true,
-});
+// `tsc --noEmit`) and fast: it hooks only .ts files, keeps dynamic `import()` (ESM-only packages still load),
+// and caches each file's output under node_modules/.cache keyed by the file's content, so repeated runs skip
+// the transpiler. Delete that folder to clear it; a stale entry cannot be used because the key is the content.
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+const { addHook } = require("pirates");
+
+const OPTIONS = { transforms: ["imports", "typescript"], preserveDynamicImport: true };
+const cacheDir = path.join(__dirname, "..", "node_modules", ".cache", "platform-ts");
+let transform;
+let cacheUsable = true;
+
+function compile(code, filename) {
+    const key = crypto.createHash("sha1").update(`${JSON.stringify(OPTIONS)}\0${filename}\0${code}`).digest("hex");
+    const file = path.join(cacheDir, `${key}.js`);
+    if (cacheUsable) {
+        try {
+            return fs.readFileSync(file, "utf8");
+        } catch {
+            // not cached yet
+        }
+    }
+    transform = transform || require("sucrase").transform;
+    const out = transform(code, { ...OPTIONS, filePath: filename }).code;
+    if (cacheUsable) {
+        try {
+            fs.mkdirSync(cacheDir, { recursive: true });
+            fs.writeFileSync(`${file}.${process.pid}`, out);
+            fs.renameSync(`${file}.${process.pid}`, file);
+        } catch {
+            cacheUsable = false; // read-only tree: transpile every time
+        }
+    }
+    return out;
+}
+
+addHook(compile, { exts: [".ts"], ignoreNodeModules: true });
