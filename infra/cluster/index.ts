@@ -8,8 +8,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { charts } from "../lib/charts";
 import { chartRelease } from "../lib/helm";
-import { managedPolicyArn, serviceTrustPolicy } from "../lib/iamDocuments";
 import { Tags } from "../lib/naming";
+import { createNodeRole } from "../lib/nodeRole";
 import { WorkloadIdentity } from "../lib/workloadIdentity";
 import { CONTROL_PLANE_LOG_TYPES, managedAddons } from "./addons";
 
@@ -141,19 +141,7 @@ export class Cluster extends pulumi.ComponentResource {
             parent,
         );
 
-        const nodeRole = new aws.iam.Role(
-            `${name}-system-nodes`,
-            {
-                description: `System node group of ${args.clusterName}`,
-                assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com", "AllowEc2")),
-                tags: args.tags,
-            },
-            parent,
-        );
-        const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"];
-        const attachments = nodePolicies.map(
-            (p) => new aws.iam.RolePolicyAttachment(`${name}-system-nodes-${p}`, { role: nodeRole.name, policyArn: managedPolicyArn("aws", p) }, parent),
-        );
+        const { role: nodeRole, attachments } = createNodeRole(`${name}-system-nodes`, { description: `System node group of ${args.clusterName}`, partition: "aws", tags: args.tags }, parent);
         this.systemNodeRoleArn = nodeRole.arn;
 
         const launchTemplate = new aws.ec2.LaunchTemplate(

@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Tags, withTags } from "../lib/naming";
+import { clusterOnlySecurityGroup } from "./securityGroup";
 import { CacheSettings, valkeyFamily } from "./config";
 
 export const VALKEY_PORT = 6379;
@@ -52,27 +53,9 @@ export class Cache extends pulumi.ComponentResource {
             parent,
         );
 
-        const sg = new aws.ec2.SecurityGroup(
+        const sg = clusterOnlySecurityGroup(
             name,
-            {
-                name: `${this.replicationGroupId}-sg`,
-                description: `Valkey ${args.clusterName}: ${VALKEY_PORT} from the cluster security group only`,
-                vpcId: args.vpcId,
-                tags: withTags(args.tags, { Name: `${this.replicationGroupId}-sg` }),
-            },
-            parent,
-        );
-        new aws.vpc.SecurityGroupIngressRule(
-            `${name}-from-cluster`,
-            {
-                securityGroupId: sg.id,
-                referencedSecurityGroupId: args.clientSecurityGroupId,
-                ipProtocol: "tcp",
-                fromPort: VALKEY_PORT,
-                toPort: VALKEY_PORT,
-                description: "Valkey from EKS nodes (cluster security group)",
-                tags: args.tags,
-            },
+            { groupName: this.replicationGroupId, engine: "Valkey", port: VALKEY_PORT, clusterName: args.clusterName, vpcId: args.vpcId, clientSecurityGroupId: args.clientSecurityGroupId, tags: args.tags },
             parent,
         );
         this.securityGroupId = sg.id;

@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags, withTags } from "../lib/naming";
+import { clusterOnlySecurityGroup } from "./securityGroup";
 import { DatabaseSettings, postgresFamily } from "./config";
 import { enhancedMonitoringPolicyArn, enhancedMonitoringTrustPolicy } from "./iam";
 
@@ -59,29 +60,9 @@ export class Database extends pulumi.ComponentResource {
             parent,
         );
 
-        // No inline rules: ingress is one rule referencing the cluster security group, and no egress at all
-        // (the provider removes the default allow-all egress rule; a database needs no outbound connection).
-        const sg = new aws.ec2.SecurityGroup(
+        const sg = clusterOnlySecurityGroup(
             name,
-            {
-                name: `${this.identifier}-sg`,
-                description: `PostgreSQL ${args.clusterName}: ${POSTGRES_PORT} from the cluster security group only`,
-                vpcId: args.vpcId,
-                tags: withTags(args.tags, { Name: `${this.identifier}-sg` }),
-            },
-            parent,
-        );
-        new aws.vpc.SecurityGroupIngressRule(
-            `${name}-from-cluster`,
-            {
-                securityGroupId: sg.id,
-                referencedSecurityGroupId: args.clientSecurityGroupId,
-                ipProtocol: "tcp",
-                fromPort: POSTGRES_PORT,
-                toPort: POSTGRES_PORT,
-                description: "PostgreSQL from EKS nodes (cluster security group)",
-                tags: args.tags,
-            },
+            { groupName: this.identifier, engine: "PostgreSQL", port: POSTGRES_PORT, clusterName: args.clusterName, vpcId: args.vpcId, clientSecurityGroupId: args.clientSecurityGroupId, tags: args.tags },
             parent,
         );
         this.securityGroupId = sg.id;

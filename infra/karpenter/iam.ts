@@ -248,12 +248,7 @@ export function interruptionQueuePolicy(queueArn: string): PolicyDocument & { Id
 }
 
 /** The node role's managed policies (CloudFormation KarpenterNodeRole.ManagedPolicyArns). */
-export const NODE_ROLE_MANAGED_POLICIES = [
-    "AmazonEKSWorkerNodePolicy",
-    "AmazonEC2ContainerRegistryPullOnly",
-    "AmazonEKS_CNI_Policy",
-    "AmazonSSMManagedInstanceCore",
-] as const;
+export { NODE_ROLE_MANAGED_POLICIES } from "../lib/nodeRole";
 
 /** EventBridge rules that feed the interruption queue (CloudFormation *Rule resources at v1.14.1). */
 export const INTERRUPTION_RULES = [

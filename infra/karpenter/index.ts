@@ -9,11 +9,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TOLERATION } from "../cluster";
 import { charts } from "../lib/charts";
 import { chartRelease } from "../lib/helm";
-import { managedPolicyArn, serviceTrustPolicy } from "../lib/iamDocuments";
 import { Tags } from "../lib/naming";
 import { WorkloadIdentity } from "../lib/workloadIdentity";
 import { KarpenterSettings } from "./config";
-import { INTERRUPTION_RULES, NODE_ROLE_MANAGED_POLICIES, controllerPolicy, interruptionQueuePolicy } from "./iam";
+import { createNodeRole } from "../lib/nodeRole";
+import { INTERRUPTION_RULES, controllerPolicy, interruptionQueuePolicy } from "./iam";
 import {
     DEFAULT_NODE_CLASS,
     DEFAULT_NODE_POOL,
@@ -79,23 +79,7 @@ export class Karpenter extends pulumi.ComponentResource {
         const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
 
         // --- Nodes: role (Karpenter creates the instance profile from it) and the access entry that lets them join.
-        const nodeRole = new aws.iam.Role(
-            `${name}-node`,
-            {
-                description: "Nodes launched by Karpenter",
-                assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com", "AllowEc2AssumeRole")),
-                tags: args.tags,
-            },
-            parent,
-        );
-        const nodePolicies = NODE_ROLE_MANAGED_POLICIES.map(
-            (p) =>
-                new aws.iam.RolePolicyAttachment(
-                    `${name}-node-${p}`,
-                    { role: nodeRole.name, policyArn: partition.apply((part) => managedPolicyArn(part, p)) },
-                    parent,
-                ),
-        );
+        const { role: nodeRole, attachments: nodePolicies } = createNodeRole(`${name}-node`, { description: "Nodes launched by Karpenter", partition, tags: args.tags }, parent);
         const accessEntry = new aws.eks.AccessEntry(
             `${name}-node`,
             { clusterName: args.clusterName, principalArn: nodeRole.arn, type: "EC2_LINUX", tags: args.tags },
