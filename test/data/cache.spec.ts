@@ -55,7 +55,7 @@ describe("data: ElastiCache for Valkey", () => {
                 const secret = one(run, "aws:secretsmanager/secret:Secret");
                 assert.equal(inputs(secret).kmsKeyId, inputs(rg(run)).kmsKeyId);
                 const version = inputs(one(run, "aws:secretsmanager/secretVersion:SecretVersion"));
-                assert.equal(version.secretId, `platform-${stack}/data/valkey-auth-token`);
+                assert.match(version.secretId as string, new RegExp(`^arn:aws:secretsmanager:eu-west-1:123456789012:secret:platform-${stack}/data/valkey-auth-token-[0-9a-f]{6}$`));
                 assert.match(String(plainOutputs(run).cacheAuthTokenSecretArn), /^arn:aws:secretsmanager:eu-west-1:123456789012:secret/);
             });
 

@@ -126,6 +126,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 const url = `https://sqs.${this.opts.region}.amazonaws.com/${ACCOUNT_ID}/${n}`;
                 return { id: url, state: { ...inputs, name: n, url, arn: this.arn("sqs", n) } };
             }
+            case "aws:secretsmanager/secret:Secret": {
+                const n = physical(inputs["name"], 512);
+                const arn = this.arn("secretsmanager", `secret:${n}-${hex(seed, 6)}`);
+                return { id: arn, state: { ...inputs, name: n, arn } };
+            }
             case "aws:sns/topic:Topic": {
                 const n = physical(inputs["name"], 256);
                 const arn = this.arn("sns", n);
