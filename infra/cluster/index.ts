@@ -54,6 +54,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly secretsKeyArn: pulumi.Output<string>;
     readonly systemNodeGroup: aws.eks.NodeGroup;
     readonly systemNodeRoleArn: pulumi.Output<string>;
+    /** The eks-pod-identity-agent add-on: anything relying on Pod Identity should wait for it. */
+    readonly podIdentityAgent: aws.eks.Addon;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:cluster:Cluster", name, {}, opts);
@@ -214,6 +216,7 @@ export class Cluster extends pulumi.ComponentResource {
         );
 
         const addonDeps: pulumi.Resource[] = [this.systemNodeGroup];
+        let podIdentityAgent: aws.eks.Addon | undefined;
         for (const addon of managedAddons(args.systemNodes.desiredSize)) {
             const version = aws.eks.getAddonVersionOutput({ addonName: addon.name, kubernetesVersion: args.kubernetesVersion }, parent);
             const created = new aws.eks.Addon(
@@ -230,8 +233,13 @@ export class Cluster extends pulumi.ComponentResource {
                 { parent: this, dependsOn: addon.name === "aws-ebs-csi-driver" ? [...addonDeps, ebsCsiIdentity] : addonDeps },
             );
             // The pod identity agent must run before any add-on that relies on Pod Identity.
-            if (addon.name === "eks-pod-identity-agent") addonDeps.push(created);
+            if (addon.name === "eks-pod-identity-agent") {
+                addonDeps.push(created);
+                podIdentityAgent = created;
+            }
         }
+        if (!podIdentityAgent) throw new Error("managedAddons() must include eks-pod-identity-agent");
+        this.podIdentityAgent = podIdentityAgent;
 
         this.provider = new k8s.Provider(
             `${name}-k8s`,

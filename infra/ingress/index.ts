@@ -43,6 +43,8 @@ export interface IngressArgs {
     region: string;
     provider: k8s.Provider;
     systemNodeGroup: aws.eks.NodeGroup;
+    /** The Pod Identity agent add-on: controllers using Pod Identity start after it, not before. */
+    podIdentityAgent: pulumi.Resource;
     /** Public subnets (one per AZ) the ALB is placed in. */
     publicSubnetIds: pulumi.Input<string>[];
     /** Their CIDRs (planSubnets(...).public), for NetworkPolicies that admit traffic from the ALB. */
@@ -250,7 +252,7 @@ export class Ingress extends pulumi.ComponentResource {
                         txtOwnerId: args.stackName,
                     }),
                 },
-                { ...k8sOpts, dependsOn: [args.systemNodeGroup, dnsIdentity.association] },
+                { ...k8sOpts, dependsOn: [args.systemNodeGroup, args.podIdentityAgent, dnsIdentity.association] },
             );
         }
         this.certificateArn = validatedCertificateArn;
@@ -278,7 +280,7 @@ export class Ingress extends pulumi.ComponentResource {
                 releaseName: CONTROLLER_RELEASE,
                 values: controllerValues({ clusterName: args.clusterName, region: args.region, vpcId: args.vpcId, sslPolicy: s.sslPolicy }),
             },
-            { ...k8sOpts, dependsOn: [args.systemNodeGroup, controllerIdentity.association] },
+            { ...k8sOpts, dependsOn: [args.systemNodeGroup, args.podIdentityAgent, controllerIdentity.association] },
         );
 
         // ---- IngressClass + IngressClassParams -----------------------------------------------------------------------

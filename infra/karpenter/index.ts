@@ -48,6 +48,8 @@ export interface KarpenterArgs {
     provider: k8s.Provider;
     /** The controller runs here (its default affinity keeps it off Karpenter's own nodes). */
     systemNodeGroup: aws.eks.NodeGroup;
+    /** The Pod Identity agent add-on: controllers using Pod Identity start after it, not before. */
+    podIdentityAgent: pulumi.Resource;
     region: string;
     tags: Tags;
     config: KarpenterSettings;
@@ -208,6 +210,7 @@ export class Karpenter extends pulumi.ComponentResource {
                     ...nodePolicies,
                     accessEntry,
                     args.systemNodeGroup,
+                    args.podIdentityAgent,
                     ...(spotRole ? [spotRole] : []),
                 ],
             },

@@ -157,3 +157,15 @@ for (const stack of ["dev", "prod"] as const) {
         });
     });
 }
+
+describe("cluster: Pod Identity ordering", () => {
+    it("starts every Pod Identity controller release after the pod identity agent add-on", async () => {
+        const run = await planStack("prod");
+        const agent = ofType(run, "aws:eks/addon:Addon").find((a) => inputs(a)["addonName"] === "eks-pod-identity-agent");
+        assert.ok(agent);
+        for (const name of ["karpenter", "ingress-lbc", "ingress-external-dns"]) {
+            const release = one(run, "kubernetes:helm.sh/v3:Release", name);
+            assert.ok(release.dependencies.includes(agent.urn), `${name} does not wait for the pod identity agent`);
+        }
+    });
+});

@@ -24,6 +24,7 @@ function build(name: string, settings: IngressSettings, protectStateful: boolean
         subnetIds: ["subnet-0123456789abcdef0"],
         scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 3 },
     });
+    const podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName: "contract-test", addonName: "eks-pod-identity-agent" });
     return new Ingress(name, {
         clusterName: pulumi.output("contract-test"),
         stackName: "contract-test",
@@ -31,6 +32,7 @@ function build(name: string, settings: IngressSettings, protectStateful: boolean
         region: "eu-west-1",
         provider,
         systemNodeGroup,
+        podIdentityAgent,
         publicSubnetIds: ["subnet-0a", "subnet-0b"],
         publicSubnetCidrs: planSubnets("10.30.0.0/16", 2).public,
         settings,
