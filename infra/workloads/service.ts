@@ -415,6 +415,18 @@ function renderProbe(p: ProbeSpec, containerPort: number): k8s.types.input.core.
     }
 }
 
+/**
+ * The EKS Pod Identity Agent: a hostNetwork DaemonSet answering on the link-local 169.254.170.23, port 80
+ * (the AWS_CONTAINER_CREDENTIALS_FULL_URI the webhook injects is http://169.254.170.23/v1/credentials;
+ * EKS user guide pod-id-agent-setup, "Considerations"). It is neither a pod nor the node IP, so under the
+ * namespace's default-deny egress a pod with `aws` set could not fetch credentials without this rule
+ * (the same link-local case as IMDS in aws/aws-network-policy-agent#120).
+ */
+export const POD_IDENTITY_AGENT_EGRESS = {
+    to: [{ ipBlock: { cidr: "169.254.170.23/32" } }],
+    ports: [{ protocol: "TCP", port: 80 }],
+} as const;
+
 export const ALB = {
     targetType: "alb.ingress.kubernetes.io/target-type",
     healthcheckPath: "alb.ingress.kubernetes.io/healthcheck-path",
@@ -506,6 +518,8 @@ export class ProductionService extends pulumi.ComponentResource {
                     ].filter((rule) => rule.from.length > 0),
                     egress: [
                         dnsEgressRule(),
+                        // Credentials for the Pod Identity role (the agent on the node, not an AWS endpoint).
+                        ...(args.aws ? [{ to: [...POD_IDENTITY_AGENT_EGRESS.to], ports: [...POD_IDENTITY_AGENT_EGRESS.ports] }] : []),
                         ...(args.network?.egress ?? []).map((e) => ({
                             to: e.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
                             ports: e.ports.map((p) => ({ protocol: p.protocol ?? "TCP", port: p.port })),

@@ -357,16 +357,28 @@ describe("workloads: ProductionService", () => {
             ]);
         });
 
-        it("allows egress only to DNS and the named CIDRs/ports", () => {
+        it("allows egress only to DNS, the Pod Identity agent (with aws set) and the named CIDRs/ports", () => {
             const spec = at(object(all, NETPOL, "api").i, "spec") as Inputs;
             assert.deepStrictEqual(spec["egress"], [
                 {
                     to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
                     ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
                 },
+                // EKS Pod Identity Agent: hostNetwork on the link-local 169.254.170.23, TCP 80 (EKS user guide,
+                // pod-id-agent-setup "Considerations"; the injected AWS_CONTAINER_CREDENTIALS_FULL_URI is
+                // http://169.254.170.23/v1/credentials). Default-deny egress blocks it otherwise.
+                { to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
                 { to: DATA_CIDRS.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 5432 }] },
                 { to: DATA_CIDRS.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 6379 }] },
             ]);
+        });
+
+        it("opens the Pod Identity agent only for a service with aws set", () => {
+            const agent = (run: ProgramRun) =>
+                (at(object(run, NETPOL, "api").i, "spec.egress") as Inputs[]).filter((r) => JSON.stringify(r).includes("169.254.170.23"));
+            assert.strictEqual(agent(all).length, 1);
+            assert.strictEqual(agent(minimal).length, 0);
+            assert.strictEqual(agent(prod).length, 0);
         });
 
         it("an internal service with no callers named admits nothing and reaches only DNS", () => {
