@@ -158,7 +158,15 @@ export class Cluster extends pulumi.ComponentResource {
                     httpPutResponseHopLimit: 1,
                     instanceMetadataTags: "disabled",
                 },
+                // AL2023 has one volume, /dev/xvda (awslabs/amazon-eks-ami templates/al2023/template.json).
+                // Bottlerocket has two: the OS volume /dev/xvda and the data volume /dev/xvdb where images and
+                // pods' ephemeral storage live (Karpenter's Bottlerocket family, pkg/providers/amifamily/
+                // bottlerocket.go): the size goes to /dev/xvdb, and /dev/xvda is listed too (AMI snapshot size)
+                // so that it is encrypted as well.
                 blockDeviceMappings: [
+                    ...(args.systemNodes.amiType.startsWith("BOTTLEROCKET")
+                        ? [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]
+                        : []),
                     {
                         deviceName: args.systemNodes.amiType.startsWith("BOTTLEROCKET") ? "/dev/xvdb" : "/dev/xvda",
                         ebs: {

@@ -72,10 +72,22 @@ for (const stack of ["dev", "prod"] as const) {
             assert.equal(ng["diskSize"], undefined, "disk size belongs in the launch template");
             const lt = inputs(one(run, "aws:ec2/launchTemplate:LaunchTemplate"));
             assert.deepEqual(lt["metadataOptions"], { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" });
+            assert.equal((lt["blockDeviceMappings"] as Obj[]).length, 1, "AL2023 has a single volume");
             const disk = (lt["blockDeviceMappings"] as Obj[])[0];
             assert.equal(disk["deviceName"], "/dev/xvda");
             assert.deepEqual(disk["ebs"], { volumeType: "gp3", volumeSize: stack === "dev" ? 50 : 80, encrypted: "true", deleteOnTermination: "true" });
             assert.equal((ng["launchTemplate"] as Obj)["version"], "1");
+        });
+
+        it("Bottlerocket system nodes: sized data volume /dev/xvdb, and the OS volume /dev/xvda encrypted too", async () => {
+            // Bottlerocket's volumes: OS /dev/xvda, data /dev/xvdb (karpenter-provider-aws pkg/providers/amifamily/bottlerocket.go).
+            const systemNodes = { instanceTypes: ["m7i.large"], minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGiB: 60, amiType: "BOTTLEROCKET_x86_64" };
+            const run = await planStack(stack, { "platform:systemNodes": systemNodes });
+            const lt = inputs(one(run, "aws:ec2/launchTemplate:LaunchTemplate"));
+            assert.deepEqual(lt["blockDeviceMappings"], [
+                { deviceName: "/dev/xvda", ebs: { volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+                { deviceName: "/dev/xvdb", ebs: { volumeType: "gp3", volumeSize: 60, encrypted: "true", deleteOnTermination: "true" } },
+            ]);
         });
 
         it("gives the system nodes the worker policies", async () => {

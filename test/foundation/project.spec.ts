@@ -4,8 +4,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import * as os from "os";
 import { platformShape } from "../../infra/config";
-import { ROOT } from "../../tools/offline/run";
+import { projectConfigProblem, readStackConfig, ROOT } from "../../tools/offline/run";
 
 interface Declaration {
     type?: string;
@@ -39,9 +40,43 @@ describe("Pulumi.yaml", () => {
         for (const key of Object.keys(platformShape)) {
             const full = `platform:${key}`;
             const declared = full in project.config;
-            const documented = new RegExp(`^#\\s+${full}\\s+\\(object\\)`, "m").test(text);
-            assert.ok(declared || documented, `${full} is neither declared in config: nor documented as an object key`);
+            const documented = new RegExp(`^#\\s+${full}\\s+\\((object|string|integer|boolean|array of strings)\\)`, "m").test(text);
+            assert.ok(declared || documented, `${full} is neither declared in config: nor documented with its type`);
         }
         assert.match(text, /^#\s+aws:region\s/m);
+    });
+
+    // The CLI refuses to run a stack that lacks a value for a typed key declared without a default
+    // ("Stack 'dev' is missing configuration value 'x'": pulumi/pulumi sdk/go/common/workspace/project_test.go,
+    // TestStackConfigErrorsWhenMissingStackValueForConfigTypeWithNoDefault). Keys with per-environment defaults
+    // must therefore not be declared with a type.
+    it("every stack file sets each typed key declared without a default, with the declared type", () => {
+        const stacks = fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
+        assert.ok(stacks.length >= 2, "expected the dev and prod stack files");
+        for (const file of stacks) {
+            const stack = file.slice("Pulumi.".length, -".yaml".length);
+            const doc = parseYaml(fs.readFileSync(path.join(ROOT, file), "utf8")) as { config?: Record<string, unknown> };
+            const problem = projectConfigProblem(stack, project.config, doc.config ?? {}, (k) => (k.includes(":") ? k : `${project.name}:${k}`));
+            assert.equal(problem, undefined, `${file}: ${problem}`);
+        }
+    });
+
+    it("the offline runner stops like the CLI on a missing or mistyped declared value", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "project-config-"));
+        try {
+            // The declarations this project had before: typed keys whose defaults live in the program.
+            fs.writeFileSync(
+                path.join(dir, "Pulumi.yaml"),
+                "name: platform\nruntime: nodejs\nconfig:\n  platform:environment:\n    type: string\n  platform:azCount:\n    type: integer\n  platform:publicAccessCidrs:\n    type: array\n    items:\n      type: string\n",
+            );
+            fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  platform:environment: prod\n");
+            assert.throws(() => readStackConfig("prod", dir), /Stack 'prod' is missing configuration values 'platform:azCount' and 'platform:publicAccessCidrs'/);
+            fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  platform:environment: prod\n  platform:azCount: three\n  platform:publicAccessCidrs: []\n");
+            assert.throws(() => readStackConfig("prod", dir), /Stack 'prod' with configuration key 'platform:azCount' must be of type 'integer'/);
+            fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  platform:environment: prod\n  platform:azCount: 3\n  platform:publicAccessCidrs: []\n");
+            assert.equal(readStackConfig("prod", dir).config["platform:azCount"], "3");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

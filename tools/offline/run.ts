@@ -57,7 +57,10 @@ export function readStackConfig(stack: string, root: string = ROOT, overrides: R
             config[qualify(k)] = configString(decl);
         }
     }
-    for (const [k, v] of Object.entries({ ...(stackDoc?.config ?? {}), ...overrides })) {
+    const stackValues: Record<string, unknown> = { ...(stackDoc?.config ?? {}), ...overrides };
+    const problem = projectConfigProblem(stack, project.config ?? {}, stackValues, qualify);
+    if (problem) throw new StackFileError(problem);
+    for (const [k, v] of Object.entries(stackValues)) {
         const key = qualify(k);
         if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
             config[key] = `[secret placeholder for ${key}]`;
@@ -67,6 +70,52 @@ export function readStackConfig(stack: string, root: string = ROOT, overrides: R
         }
     }
     return { project: project.name, stack, config, secretKeys, region: config["aws:region"] ?? "us-east-1" };
+}
+
+function matchesConfigType(v: unknown, type: string, itemType: string | undefined): boolean {
+    if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) return true; // checked after decryption
+    switch (type) {
+        case "string":
+            return typeof v === "string";
+        case "integer":
+            return typeof v === "number" ? Number.isInteger(v) : typeof v === "string" && /^-?\d+$/.test(v);
+        case "boolean":
+            return typeof v === "boolean" || v === "true" || v === "false";
+        case "array":
+            return Array.isArray(v) && (itemType === undefined || v.every((i) => matchesConfigType(i, itemType, undefined)));
+        default:
+            return false;
+    }
+}
+
+/**
+ * The CLI's check of stack config against the project's declarations, made before the program runs
+ * (workspace.ValidateStackConfigAndApplyProjectConfig, pulumi/pulumi sdk/go/common/workspace/project_test.go):
+ * a declared key with a type and no default must be set in the stack ("Stack 'dev' is missing configuration
+ * value 'x'"), and a set value must have the declared type ("... must be of type 'integer'").
+ */
+export function projectConfigProblem(stack: string, declarations: Record<string, unknown>, stackValues: Record<string, unknown>, qualify: (k: string) => string): string | undefined {
+    const set = new Map(Object.entries(stackValues).map(([k, v]) => [qualify(k), v]));
+    const missing: string[] = [];
+    for (const [k, decl] of Object.entries(declarations)) {
+        if (!decl || typeof decl !== "object") continue;
+        const d = decl as { type?: string; items?: { type?: string }; default?: unknown; value?: unknown };
+        if (d.type === undefined) continue;
+        if (!set.has(qualify(k))) {
+            if (!("default" in d) && !("value" in d)) missing.push(k);
+            continue;
+        }
+        if (!matchesConfigType(set.get(qualify(k)), d.type, d.items?.type)) {
+            const shown = d.type === "array" && d.items?.type ? `array<${d.items.type}>` : d.type;
+            return `Stack '${stack}' with configuration key '${k}' must be of type '${shown}'`;
+        }
+    }
+    if (missing.length === 1) return `Stack '${stack}' is missing configuration value '${missing[0]}'`;
+    if (missing.length > 1) {
+        const quoted = missing.map((m) => `'${m}'`);
+        return `Stack '${stack}' is missing configuration values ${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+    }
+    return undefined;
 }
 
 export interface ProgramRun {
