@@ -1,11 +1,14 @@
 // CloudWatch alarms on the database and the cache, notifying a KMS-encrypted SNS topic (alarm and recovery).
 // Metric names and dimensions: RDS User Guide "Amazon CloudWatch metrics for Amazon RDS" (AWS/RDS,
 // DBInstanceIdentifier) and ElastiCache guide "Metrics for Valkey and Redis OSS" / "Host-Level Metrics"
-// (AWS/ElastiCache, CacheClusterId = one node of the replication group).
+// (AWS/ElastiCache, CacheClusterId = one member cluster of the replication group + CacheNodeId 0001).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../lib/naming";
 import { AlarmSettings } from "./config";
+
+/** The single node of each member cache cluster of a cluster-mode-disabled replication group. */
+export const CACHE_NODE_ID = "0001";
 
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
@@ -109,7 +112,13 @@ export function alarmSpecs(t: AlarmTargets, a: AlarmSettings): AlarmSpec[] {
         },
     ];
     for (const node of t.cacheClusterIds) {
-        const dims = { CacheClusterId: node };
+        // "Each metric is published under a single set of dimensions. When retrieving metrics, you must supply both
+        // the CacheClusterId and CacheNodeId dimensions" (ElastiCache User Guide, "Dimensions for ElastiCache Metrics",
+        // awsdocs/amazon-elasticache-docs doc_source/CacheMetrics.DimensionsAndSets.md). An alarm on CacheClusterId
+        // alone matches no published series: the gauges would sit in INSUFFICIENT_DATA and the notBreaching ones
+        // (evictions, replication lag) would stay OK forever. Each member cluster of a cluster-mode-disabled
+        // replication group holds one node, whose CacheNodeId is 0001.
+        const dims = { CacheClusterId: node, CacheNodeId: CACHE_NODE_ID };
         specs.push(
             {
                 id: `cache-cpu-${node}`,

@@ -7,6 +7,7 @@ import * as random from "@pulumi/random";
 import { Tags, withTags } from "../lib/naming";
 import { clusterOnlySecurityGroup } from "./securityGroup";
 import { CacheSettings, valkeyFamily } from "./config";
+import { rdsNameProblem } from "./database";
 
 export const VALKEY_PORT = 6379;
 
@@ -41,8 +42,12 @@ export class Cache extends pulumi.ComponentResource {
         const parent = { parent: this };
         const s = args.settings;
         this.replicationGroupId = `${args.clusterName}-valkey`.toLowerCase();
-        if (this.replicationGroupId.length > 40) {
-            throw new Error(`the replication group id ${this.replicationGroupId} is longer than the 40 characters ElastiCache allows`);
+        // CreateReplicationGroup, ReplicationGroupId: "1 to 40 alphanumeric characters or hyphens. The first character
+        // must be a letter. A name cannot end with a hyphen or contain two consecutive hyphens." Lower-cased above, so
+        // this is the RDS identifier rule with a 40-character cap (stack names may still bring "_" or ".").
+        const idProblem = rdsNameProblem(this.replicationGroupId, 40);
+        if (idProblem) {
+            throw new Error(`the replication group id ${idProblem.replace("longer than 40 characters", "longer than the 40 characters ElastiCache allows")}`);
         }
         const nodes = 1 + s.replicas;
         this.memberClusterIds = Array.from({ length: nodes }, (_, i) => `${this.replicationGroupId}-${String(i + 1).padStart(3, "0")}`);

@@ -205,10 +205,13 @@ const baseSection = configSection({
 function dataChecks(v: DataValues): { key: string; message: string }[] {
     const out: { key: string; message: string }[] = [];
     const db = v.database;
-    if (db.maxAllocatedStorageGiB <= db.allocatedStorageGiB) {
+    const minCeiling = minMaxAllocatedStorageGiB(db.allocatedStorageGiB);
+    if (db.maxAllocatedStorageGiB < minCeiling) {
         out.push({
             key: "database.maxAllocatedStorageGiB",
-            message: `expected more than allocatedStorageGiB (${db.allocatedStorageGiB}) so storage can autoscale, found ${db.maxAllocatedStorageGiB}`,
+            message:
+                `expected at least ${minCeiling} (10% more than allocatedStorageGiB ${db.allocatedStorageGiB}; RDS rejects a smaller ` +
+                `threshold with "Invalid max storage size") so storage can autoscale, found ${db.maxAllocatedStorageGiB}`,
         });
     }
     if (v.environment === "prod" && !db.multiAz) {
@@ -267,6 +270,16 @@ export function windowsOverlap(daily: string, maintenance: string): boolean {
 export type DatabaseSettings = z.infer<typeof database>;
 export type CacheSettings = z.infer<typeof cache>;
 export type AlarmSettings = z.infer<typeof alarms>;
+
+/**
+ * Smallest storage-autoscaling ceiling RDS accepts: "You must set the maximum storage threshold to at least 10% more
+ * than the current allocated storage ... If you don't, you get an error such as Invalid max storage size for
+ * engine_name" (RDS User Guide, "Managing capacity automatically with Amazon RDS storage autoscaling",
+ * USER_PIOPS.Autoscaling). Whole GiB, rounded up.
+ */
+export function minMaxAllocatedStorageGiB(allocatedStorageGiB: number): number {
+    return Math.ceil((allocatedStorageGiB * 11) / 10);
+}
 
 /** "17.6" -> "postgres17" (the DB parameter group family). */
 export function postgresFamily(engineVersion: string): string {

@@ -14,6 +14,22 @@ export const POSTGRES_PORT = 5432;
 /** Tag that puts a resource into the AWS Backup plan of backup.ts. */
 export const BACKUP_TAG = { key: "platform:backup", value: "standard" } as const;
 
+/**
+ * Why `name` is not a valid RDS DB instance identifier (or DB parameter group name), or undefined. The AWS provider
+ * validates both before any API call (terraform-provider-aws internal/service/rds/validate.go, validIdentifier and
+ * validParamGroupName): only lower-case letters, digits and hyphens, a letter first, no two consecutive hyphens, no
+ * trailing hyphen; CreateDBInstance caps DBInstanceIdentifier at 63 characters. The identifier is derived from the
+ * Pulumi project and stack names, which may contain upper case, "_" or ".", so it is checked here, where the mock
+ * cloud (which validates nothing) would otherwise let it through.
+ */
+export function rdsNameProblem(name: string, maxLength: number): string | undefined {
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) return `"${name}" must start with a lower-case letter and contain only lower-case letters, digits and hyphens`;
+    if (name.includes("--")) return `"${name}" must not contain two consecutive hyphens`;
+    if (name.endsWith("-")) return `"${name}" must not end with a hyphen`;
+    if (name.length > maxLength) return `"${name}" is longer than ${maxLength} characters`;
+    return undefined;
+}
+
 export interface DatabaseArgs {
     /** `<project>-<stack>`; the instance identifier is `<clusterName>-postgres`. */
     clusterName: string;
@@ -46,6 +62,14 @@ export class Database extends pulumi.ComponentResource {
         const parent = { parent: this };
         const s = args.settings;
         this.identifier = `${args.clusterName}-postgres`;
+        const parameterGroupName = `${this.identifier}-${postgresFamily(s.engineVersion)}`;
+        for (const [what, value, max] of [
+            ["DB instance identifier", this.identifier, 63],
+            ["DB parameter group name", parameterGroupName, 255],
+        ] as const) {
+            const problem = rdsNameProblem(value, max);
+            if (problem) throw new Error(`RDS ${what} ${problem} (it is derived from the project and stack names)`);
+        }
         this.databaseName = s.databaseName;
         this.username = s.masterUsername;
 
@@ -73,7 +97,7 @@ export class Database extends pulumi.ComponentResource {
         const parameterGroup = new aws.rds.ParameterGroup(
             name,
             {
-                name: `${this.identifier}-${postgresFamily(s.engineVersion)}`,
+                name: parameterGroupName,
                 family: postgresFamily(s.engineVersion),
                 description: `PostgreSQL settings of ${this.identifier}`,
                 parameters: [

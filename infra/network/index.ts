@@ -2,7 +2,7 @@
 // stack's strategy, an S3 gateway endpoint, flow logs, and a default security group with no rules.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "../lib/iamDocuments";
+import { PolicyDocument, policyDocument } from "../lib/iamDocuments";
 import { Tags, withTags } from "../lib/naming";
 import { planSubnets } from "./subnets";
 
@@ -196,27 +196,14 @@ export class Network extends pulumi.ComponentResource {
             parent,
         );
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const partition = aws.getPartitionOutput({}, parent).partition;
         const role = new aws.iam.Role(
             `${name}-flow-logs`,
             {
                 description: "VPC flow logs delivery to CloudWatch Logs",
-                // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html (confused-deputy conditions)
-                assumeRolePolicy: account.apply((accountId) =>
-                    JSON.stringify(
-                        policyDocument([
-                            {
-                                Sid: "AllowVpcFlowLogs",
-                                Effect: "Allow",
-                                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                                Action: "sts:AssumeRole",
-                                Condition: {
-                                    StringEquals: { "aws:SourceAccount": accountId },
-                                    ArnLike: { "aws:SourceArn": `arn:aws:ec2:${args.region}:${accountId}:vpc-flow-log/*` },
-                                },
-                            },
-                        ]),
-                    ),
-                ),
+                assumeRolePolicy: pulumi
+                    .all([partition, account])
+                    .apply(([p, accountId]) => JSON.stringify(flowLogsTrustPolicy(p, args.region, accountId))),
                 tags: args.tags,
             },
             parent,
@@ -254,4 +241,26 @@ export class Network extends pulumi.ComponentResource {
             parent,
         );
     }
+}
+
+/**
+ * Trust policy of the flow-logs delivery role, with the confused-deputy conditions of
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+ * (aws:SourceAccount, and aws:SourceArn `arn:<partition>:ec2:<region>:<account>:vpc-flow-log/<flow-log-id>`).
+ * The partition comes from the provider: a literal `arn:aws:` never matches in aws-cn or aws-us-gov, and the role
+ * could then never be assumed.
+ */
+export function flowLogsTrustPolicy(partition: string, region: string, accountId: string): PolicyDocument {
+    return policyDocument([
+        {
+            Sid: "AllowVpcFlowLogs",
+            Effect: "Allow",
+            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: {
+                StringEquals: { "aws:SourceAccount": accountId },
+                ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*` },
+            },
+        },
+    ]);
 }

@@ -74,7 +74,9 @@ describe("data: alarms", () => {
             ] as const) {
                 const a = alarm(prod, `${id}-${node}`);
                 assert.deepEqual([a.namespace, a.metricName, a.threshold], ["AWS/ElastiCache", metric, threshold]);
-                assert.deepEqual(a.dimensions, { CacheClusterId: node });
+                // ElastiCache publishes each metric under CacheClusterId + CacheNodeId and needs both to match
+                // (ElastiCache User Guide, "Dimensions for ElastiCache Metrics").
+                assert.deepEqual(a.dimensions, { CacheClusterId: node, CacheNodeId: "0001" });
             }
         }
         const dev = await planStack("dev");

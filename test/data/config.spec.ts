@@ -1,7 +1,7 @@
 // Config of the data tier: defaults per stack and every error path, with the full key in the message.
 import { strict as assert } from "assert";
 import { ENVIRONMENT_DEFAULTS, parsePlatformConfig } from "../../infra/config";
-import { postgresFamily, valkeyFamily, windowsOverlap } from "../../infra/data/config";
+import { minMaxAllocatedStorageGiB, postgresFamily, valkeyFamily, windowsOverlap } from "../../infra/data/config";
 import { fakeSource as source, withRequired as withDomain } from "../configSource";
 import { planStack, rejection } from "../helpers";
 
@@ -91,8 +91,21 @@ describe("data config", () => {
     it("requires room for storage autoscaling", () => {
         assert.match(
             problems({ environment: "dev", database: { allocatedStorageGiB: 100, maxAllocatedStorageGiB: 100 } }),
-            /platform:database\.maxAllocatedStorageGiB: expected more than allocatedStorageGiB \(100\)/,
+            /platform:database\.maxAllocatedStorageGiB: expected at least 110 \(10% more than allocatedStorageGiB 100/,
         );
+    });
+
+    // RDS User Guide, USER_PIOPS.Autoscaling: "You must set the maximum storage threshold to at least 10% more than
+    // the current allocated storage ... 1000 GiB of allocated storage, then set the maximum storage threshold to at
+    // least 1100 GiB. If you don't, you get an error such as Invalid max storage size".
+    it("requires the autoscaling ceiling to be at least 10% above the allocated storage, as RDS does", () => {
+        assert.match(
+            problems({ environment: "dev", database: { allocatedStorageGiB: 1000, maxAllocatedStorageGiB: 1050 } }),
+            /platform:database\.maxAllocatedStorageGiB: expected at least 1100 .*found 1050/,
+        );
+        assert.doesNotThrow(() => parse({ environment: "dev", database: { allocatedStorageGiB: 1000, maxAllocatedStorageGiB: 1100 } }));
+        assert.equal(minMaxAllocatedStorageGiB(20), 22);
+        assert.equal(minMaxAllocatedStorageGiB(25), 28);
     });
 
     it("requires Multi-AZ and a cache replica in prod", () => {

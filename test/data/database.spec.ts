@@ -1,6 +1,7 @@
 // RDS PostgreSQL as both stacks declare it.
 import { strict as assert } from "assert";
 import { ProgramRun } from "../../tools/offline/run";
+import { rdsNameProblem } from "../../infra/data/database";
 import { inputs, one, ofType, planStack } from "../helpers";
 import { stackOutputs as plainOutputs } from "../helpers";
 
@@ -162,5 +163,25 @@ describe("data: RDS PostgreSQL", () => {
         assert.equal(i.instanceClass, "db.r7g.large");
         assert.equal(i.allocatedStorage, 50);
         assert.equal(i.maxAllocatedStorage, 200);
+    });
+});
+
+// terraform-provider-aws internal/service/rds/validate.go (validIdentifier, validParamGroupName): lower-case letters,
+// digits and hyphens, a letter first, no "--", no trailing "-"; CreateDBInstance: DBInstanceIdentifier 1-63 characters.
+// The identifier comes from `<project>-<stack>`, and Pulumi stack names may hold upper case, "_" and ".".
+describe("data: RDS names as the AWS provider validates them", () => {
+    it("accepts the identifiers this program derives for its stacks", () => {
+        assert.equal(rdsNameProblem("platform-prod-postgres", 63), undefined);
+        assert.equal(rdsNameProblem("platform-dev-postgres-postgres17", 255), undefined);
+    });
+
+    it("rejects what the provider rejects: upper case, underscores, periods, a leading digit, -- and a trailing hyphen", () => {
+        for (const bad of ["platform-Prod-postgres", "platform-my_stack-postgres", "platform-eu.prod-postgres", "1platform-postgres", "platform--postgres", "platform-"]) {
+            assert.notEqual(rdsNameProblem(bad, 63), undefined, bad);
+        }
+    });
+
+    it("rejects an identifier longer than 63 characters", () => {
+        assert.match(rdsNameProblem(`p${"x".repeat(63)}`, 63) ?? "", /longer than 63 characters/);
     });
 });

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { flowLogsTrustPolicy } from "../../infra/network";
 import { planSubnets } from "../../infra/network/subnets";
 import { inputs, ofType, one, planStack } from "../helpers";
 
@@ -80,6 +81,7 @@ for (const stack of ["dev", "prod"] as const) {
             const trust = JSON.parse(inputs(one(run, "aws:iam/role:Role", "network-flow-logs"))["assumeRolePolicy"] as string);
             assert.equal(trust.Statement[0].Principal.Service, "vpc-flow-logs.amazonaws.com");
             assert.equal(trust.Statement[0].Condition.StringEquals["aws:SourceAccount"], "123456789012");
+            assert.equal(trust.Statement[0].Condition.ArnLike["aws:SourceArn"], "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*");
         });
 
         it("leaves the default security group with no rules", async () => {
@@ -90,3 +92,16 @@ for (const stack of ["dev", "prod"] as const) {
         });
     });
 }
+
+// flow-logs-iam-role.html: aws:SourceArn is arn:<partition>:ec2:<region>:<account>:vpc-flow-log/<id>; the partition
+// must follow the provider's, or the condition never matches outside the aws partition.
+describe("network: flow-logs trust policy", () => {
+    it("builds aws:SourceArn with the provider's partition", () => {
+        const doc = flowLogsTrustPolicy("aws-cn", "cn-north-1", "123456789012");
+        const condition = doc.Statement[0].Condition;
+        assert.deepEqual(condition, {
+            StringEquals: { "aws:SourceAccount": "123456789012" },
+            ArnLike: { "aws:SourceArn": "arn:aws-cn:ec2:cn-north-1:123456789012:vpc-flow-log/*" },
+        });
+    });
+});
