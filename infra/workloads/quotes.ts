@@ -43,6 +43,42 @@ export const QUOTES_NGINX_CONF = `server {
 }
 `;
 
+/** nginx workers: a fixed count, because `auto` starts one per node CPU (up to 32 on Karpenter nodes) inside a 128Mi limit. */
+export const QUOTES_NGINX_WORKERS = 2;
+
+/**
+ * Main config mounted over /etc/nginx/nginx.conf: the image's own file (docker-nginx mainline nginx.conf with
+ * the unprivileged image's edits: no `user`, pid and *_temp_path under /tmp) with worker_processes fixed.
+ * keepalive_timeout 65 stays above the ALB's 60 s idle timeout, so the ALB never reuses a connection nginx
+ * has just closed (a classic source of 502s).
+ */
+export const QUOTES_NGINX_MAIN_CONF = `worker_processes ${QUOTES_NGINX_WORKERS};
+error_log /var/log/nginx/error.log notice;
+pid /tmp/nginx.pid;
+
+events {
+    worker_connections 1024;
+}
+
+http {
+    proxy_temp_path /tmp/proxy_temp;
+    client_body_temp_path /tmp/client_temp;
+    fastcgi_temp_path /tmp/fastcgi_temp;
+    uwsgi_temp_path /tmp/uwsgi_temp;
+    scgi_temp_path /tmp/scgi_temp;
+
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    log_format main '$remote_addr - $remote_user [$time_local] "$request" '
+                    '$status $body_bytes_sent "$http_referer" '
+                    '"$http_user_agent" "$http_x_forwarded_for"';
+    access_log /var/log/nginx/access.log main;
+    sendfile on;
+    keepalive_timeout 65;
+    include /etc/nginx/conf.d/*.conf;
+}
+`;
+
 export interface DeployQuotesArgs {
     provider: k8s.Provider;
     clusterName: pulumi.Input<string>;
@@ -85,6 +121,11 @@ export function deployQuotes(args: DeployQuotesArgs, opts?: pulumi.ComponentReso
         { metadata: { namespace: QUOTES_NAME, labels: { "app.kubernetes.io/name": QUOTES_NAME } }, data: { "quotes.conf": QUOTES_NGINX_CONF } },
         { ...childOpts, dependsOn: [namespace.namespace] },
     );
+    const mainConf = new k8s.core.v1.ConfigMap(
+        `${QUOTES_NAME}-nginx-main`,
+        { metadata: { namespace: QUOTES_NAME, labels: { "app.kubernetes.io/name": QUOTES_NAME } }, data: { "nginx.conf": QUOTES_NGINX_MAIN_CONF } },
+        { ...childOpts, dependsOn: [namespace.namespace] },
+    );
     const db = args.data.database;
     const cache = args.data.cache;
     const service = new ProductionService(
@@ -111,7 +152,10 @@ export function deployQuotes(args: DeployQuotesArgs, opts?: pulumi.ComponentReso
                 CACHE_TLS: "true",
             },
             ...(args.secretEnv ? { secretEnv: args.secretEnv } : {}),
-            configMounts: [{ name: conf.metadata.name, mountPath: "/etc/nginx/conf.d" }],
+            configMounts: [
+                { name: conf.metadata.name, mountPath: "/etc/nginx/conf.d" },
+                { name: mainConf.metadata.name, mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf" },
+            ],
             writablePaths: ["/var/cache/nginx"],
             // nginx finishes in-flight requests on SIGQUIT within a few seconds.
             shutdown: { appShutdownSeconds: 10 },

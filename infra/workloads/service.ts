@@ -116,7 +116,7 @@ export interface ProductionServiceArgs {
     /** Environment variables from Kubernetes Secrets that ExternalSecrets keep in sync (the secrets seam). */
     secretEnv?: Record<string, SecretEnvRef>;
     /** ConfigMaps mounted read-only (e.g. server configuration). */
-    configMounts?: { name: pulumi.Input<string>; mountPath: string }[];
+    configMounts?: { name: pulumi.Input<string>; mountPath: string; /** Mount one key as a file at mountPath. */ subPath?: string }[];
     /** Extra writable directories (emptyDir); /tmp is always writable. */
     writablePaths?: string[];
     /** Mount the API token in the pod (default false: most apps never call the Kubernetes API). */
@@ -538,7 +538,7 @@ export class ProductionService extends pulumi.ComponentResource {
         }
         for (const [i, c] of (args.configMounts ?? []).entries()) {
             volumes.push({ name: `config-${i}`, configMap: { name: c.name } });
-            mounts.push({ name: `config-${i}`, mountPath: c.mountPath, readOnly: true });
+            mounts.push({ name: `config-${i}`, mountPath: c.mountPath, readOnly: true, ...(c.subPath ? { subPath: c.subPath } : {}) });
         }
 
         const env: k8s.types.input.core.v1.EnvVar[] = [

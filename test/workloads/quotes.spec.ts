@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import { ENVIRONMENT_DEFAULTS } from "../../infra/config";
 import { QuotesSettings } from "../../infra/workloads/config";
-import { QUOTES_NGINX_CONF, QuotesDeployment, deployQuotes } from "../../infra/workloads/quotes";
+import { QUOTES_NGINX_CONF, QUOTES_NGINX_MAIN_CONF, QUOTES_NGINX_WORKERS, QuotesDeployment, deployQuotes } from "../../infra/workloads/quotes";
 import { ProgramRun } from "../../tools/offline/run";
-import { Inputs, ofType } from "../helpers";
+import { Inputs, inputs, ofType } from "../helpers";
 import { DATA_CIDRS, at, fakeData, fakeIngress, object, render } from "./render";
 
 const DEPLOY = "kubernetes:apps/v1:Deployment";
@@ -56,7 +56,9 @@ describe("workloads: quotes sample service", () => {
             assert.match(QUOTES_NGINX_CONF, new RegExp(`location = ${path}\\s+\\{[^}]*return 200`));
         }
         assert.match(QUOTES_NGINX_CONF, /listen 8080;/);
-        const cm = object(dev.run, "kubernetes:core/v1:ConfigMap").i;
+        const maps = ofType(dev.run, "kubernetes:core/v1:ConfigMap").map(inputs);
+        const cm = maps.find((m) => "quotes.conf" in (m["data"] as Inputs));
+        assert.ok(cm);
         assert.strictEqual(at(cm, "metadata.namespace"), "quotes");
         assert.deepStrictEqual(at(cm, "data"), { "quotes.conf": QUOTES_NGINX_CONF });
         const c = container(dev.run);
@@ -64,10 +66,27 @@ describe("workloads: quotes sample service", () => {
         assert.deepStrictEqual(at(c, "readinessProbe.httpGet.path"), "/ready");
         assert.deepStrictEqual(at(c, "livenessProbe.httpGet.path"), "/health");
         const mounts = c["volumeMounts"] as Inputs[];
-        assert.deepStrictEqual(mounts.map((m) => m["mountPath"]), ["/tmp", "/var/cache/nginx", "/etc/nginx/conf.d"]);
+        assert.deepStrictEqual(mounts.map((m) => m["mountPath"]), ["/tmp", "/var/cache/nginx", "/etc/nginx/conf.d", "/etc/nginx/nginx.conf"]);
+        assert.deepStrictEqual(mounts[3], { name: "config-1", mountPath: "/etc/nginx/nginx.conf", readOnly: true, subPath: "nginx.conf" });
         const volumes = at(object(dev.run, DEPLOY, "quotes").i, "spec.template.spec.volumes") as Inputs[];
         // Auto-named (a config change rolls the pods): the mock names it <logical name>-<hash>.
         assert.match(String(at(volumes[2], "configMap.name")), /^quotes-nginx-[0-9a-f]{8}$/);
+    });
+
+    it("bounds nginx to a fixed worker count with the image's unprivileged paths and an ALB-safe keepalive", () => {
+        const main = ofType(dev.run, "kubernetes:core/v1:ConfigMap").map(inputs).find((m) => "nginx.conf" in (m["data"] as Inputs));
+        assert.ok(main);
+        const conf = (main["data"] as Inputs)["nginx.conf"] as string;
+        assert.strictEqual(conf, QUOTES_NGINX_MAIN_CONF);
+        assert.match(conf, new RegExp(`^worker_processes ${QUOTES_NGINX_WORKERS};`, "m"));
+        assert.doesNotMatch(conf, /worker_processes\s+auto/);
+        assert.doesNotMatch(conf, /^user /m, "the unprivileged image runs as 101; a user directive would fail");
+        assert.match(conf, /^pid \/tmp\/nginx.pid;/m);
+        for (const t of ["proxy", "client_body", "fastcgi", "uwsgi", "scgi"]) assert.match(conf, new RegExp(`${t}_temp_path /tmp/`));
+        // keepalive above the ALB idle timeout (platform:ingress.idleTimeoutSeconds, 60 by default).
+        const keepalive = Number(/keepalive_timeout (\d+);/.exec(conf)?.[1]);
+        assert.ok(keepalive > 60, `keepalive_timeout ${keepalive} must exceed the ALB idle timeout`);
+        assert.match(conf, /include \/etc\/nginx\/conf.d\/\*.conf;/);
     });
 
     it("wires the database and cache endpoints from the data contract", () => {
