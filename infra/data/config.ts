@@ -117,7 +117,9 @@ const baseSection = configSection({
     defaults: {
         dev: {
             database: {
-                engineVersion: "17.6",
+                // 17.7: the minor AWS auto-upgraded 17.1-17.4 to when those left standard support (2026-05-31,
+                // RDS notice); check `aws rds describe-db-engine-versions --engine postgres` before bumping.
+                engineVersion: "17.7",
                 instanceClass: "db.t4g.medium",
                 allocatedStorageGiB: 20,
                 maxAllocatedStorageGiB: 100,
@@ -159,7 +161,7 @@ const baseSection = configSection({
         },
         prod: {
             database: {
-                engineVersion: "17.6",
+                engineVersion: "17.7",
                 instanceClass: "db.m7g.large",
                 allocatedStorageGiB: 100,
                 maxAllocatedStorageGiB: 1000,

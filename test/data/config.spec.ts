@@ -37,7 +37,7 @@ describe("data config", () => {
     it("stack values override the defaults key by key", () => {
         const c = parse({ environment: "dev", database: { instanceClass: "db.r7g.large" } });
         assert.equal(c.database.instanceClass, "db.r7g.large");
-        assert.equal(c.database.engineVersion, "17.6");
+        assert.equal(c.database.engineVersion, "17.7");
     });
 
     it("accepts majors 15 to 17 pinned to a minor", () => {
