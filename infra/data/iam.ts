@@ -1,5 +1,5 @@
 // IAM documents of the data tier, as plain data.
-import { PolicyDocument, managedPolicyArn, policyDocument, serviceTrustPolicy } from "../lib/iamDocuments";
+import { PolicyDocument, Statement, managedPolicyArn, policyDocument, serviceTrustPolicy } from "../lib/iamDocuments";
 
 /** Enhanced monitoring: RDS assumes this role to publish OS metrics (RDS User Guide, "Setting up and enabling Enhanced Monitoring"). */
 export function enhancedMonitoringTrustPolicy(): PolicyDocument {
@@ -23,6 +23,17 @@ export function backupPolicyArns(partition: string): string[] {
     ];
 }
 
+/** The key-policy statement that delegates the key's administration to the account's IAM policies. */
+function accountAdministersKey(accountId: string, partition: string): Statement {
+    return {
+        Sid: "EnableAccountIamPolicies",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+    };
+}
+
 /**
  * Key policy of the data key (RDS storage, Performance Insights, the RDS-managed master secret, the cache,
  * the cache auth-token secret, the backup vault). Only the account administers it; services use it through
@@ -31,13 +42,7 @@ export function backupPolicyArns(partition: string): string[] {
  */
 export function dataKeyPolicy(accountId: string, partition: string): PolicyDocument {
     return policyDocument([
-        {
-            Sid: "EnableAccountIamPolicies",
-            Effect: "Allow",
-            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-        },
+        accountAdministersKey(accountId, partition),
     ]);
 }
 
@@ -48,13 +53,7 @@ export function dataKeyPolicy(accountId: string, partition: string): PolicyDocum
  */
 export function alarmKeyPolicy(accountId: string, partition: string): PolicyDocument {
     return policyDocument([
-        {
-            Sid: "EnableAccountIamPolicies",
-            Effect: "Allow",
-            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-        },
+        accountAdministersKey(accountId, partition),
         {
             Sid: "AllowCloudWatchAlarmsToPublish",
             Effect: "Allow",
