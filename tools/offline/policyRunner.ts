@@ -165,6 +165,181 @@ function call<Req>(fn: Rpc<Req>, request: Req): Promise<analyzerproto.AnalyzeRes
     });
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Plain-object requests. The server's Analyze / AnalyzeStack handlers read a request only through getters
+// (getType, getUrn, getProperties().toJavaScript(), getOptions().getProtect(), ...: @pulumi/policy
+// server.js, makeAnalyzeRpcFun / makeAnalyzeStackRpcFun / getResourceOptions / getPropertyDependencies).
+// Building real protobuf messages costs a Struct encoding of every object's inputs and a decoding per policy
+// (45 policies: 45 decodings); these views answer the same getters from the plain inputs, so the handlers,
+// and with them enforcement levels, config, type filtering and unknown-value handling, are the library's
+// own code. `toJavaScript()` hands over the inputs as they are: the library's deserializeProperties copies
+// them for every policy (as it copies a decoded Struct), so no policy can change them. Inputs must be
+// JSON values (no `undefined`, functions, dates): what a Struct could carry.
+// ---------------------------------------------------------------------------------------------------------
+
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+class OptionsView {
+    constructor(private readonly r: AnalyzableResource | StoredResource) {}
+    getProtect(): boolean {
+        return this.r.protect;
+    }
+    getParent(): string {
+        return this.r.parent ?? "";
+    }
+    getIgnorechangesList(): readonly string[] {
+        return NO_STRINGS;
+    }
+    getAliasesList(): readonly string[] {
+        return NO_STRINGS;
+    }
+    getAdditionalsecretoutputsList(): readonly string[] {
+        return NO_STRINGS;
+    }
+    getCustomtimeouts(): undefined {
+        return undefined;
+    }
+    getDeletebeforereplacedefined(): boolean {
+        return false;
+    }
+    getDeletebeforereplace(): boolean {
+        return false;
+    }
+}
+
+class PropertiesView {
+    constructor(private readonly inputs: Record<string, unknown> | string) {}
+    toJavaScript(): Record<string, unknown> {
+        return typeof this.inputs === "string" ? (JSON.parse(this.inputs) as Record<string, unknown>) : this.inputs;
+    }
+}
+
+/**
+ * A resource kept for the stack policies with its inputs as JSON text: a few hundred bytes instead of the
+ * kilobytes of the objects (the YAML checker keeps tens of thousands). Decoded when a stack policy is run.
+ */
+export type StoredResource = Omit<AnalyzableResource, "inputs"> & { inputsJson: string };
+
+export function storeResource(r: AnalyzableResource): StoredResource {
+    const { inputs, ...rest } = r;
+    return { ...rest, inputsJson: JSON.stringify(inputs) };
+}
+
+/** Answers what the handlers read from an AnalyzeRequest and from each AnalyzerResource of an AnalyzeStackRequest. */
+class ResourceView {
+    constructor(private readonly r: AnalyzableResource | StoredResource) {}
+    getType(): string {
+        return this.r.type;
+    }
+    getName(): string {
+        return this.r.name;
+    }
+    getUrn(): string {
+        return this.r.urn;
+    }
+    getProperties(): PropertiesView {
+        return new PropertiesView("inputsJson" in this.r ? this.r.inputsJson : this.r.inputs);
+    }
+    getOptions(): OptionsView {
+        return new OptionsView(this.r);
+    }
+    getProvider(): undefined {
+        return undefined;
+    }
+    getParent(): string {
+        return this.r.parent ?? "";
+    }
+    getDependenciesList(): string[] {
+        return this.r.dependencies;
+    }
+    getPropertydependenciesMap(): undefined {
+        return undefined;
+    }
+}
+
+class StackRequestView {
+    constructor(private readonly resources: ResourceView[]) {}
+    getResourcesList(): ResourceView[] {
+        return this.resources;
+    }
+}
+
+/** From this many resources on, memory is released between stack policies. */
+const LARGE_STACK = 2000;
+
+/**
+ * A full garbage collection, when the process was started with `--expose-gc` (`npm run policy` is). The
+ * library decodes every resource again for each stack policy (makeAnalyzeStackRpcFun's intermediates);
+ * with tens of thousands of manifests V8 would otherwise let several policies' worth of dead copies pile
+ * up before collecting, and the checker's peak memory would grow with the number of stack policies.
+ */
+function releaseMemory(): void {
+    (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** The server keeps one policy configuration per process; the session that applied it last. */
+let configuredBy: PolicySession | undefined;
+
+/**
+ * One configured run of a pack: `analyze` per resource (results as soon as each resource is judged), then
+ * `analyzeStack` over all of them. Requests are plain-object views (above), answered by the library's own
+ * Analyze / AnalyzeStack handlers.
+ */
+export class PolicySession {
+    private readonly analyzeRpc: Rpc<ResourceView>;
+    /** One AnalyzeStack handler per stack policy, in pack order (see analyzeStack). */
+    private readonly analyzeStackRpcs: Rpc<StackRequestView>[];
+
+    private constructor(
+        private readonly pack: PackDefinition,
+        private readonly configFile: PolicyPackConfigFile,
+    ) {
+        const { mod } = server();
+        // The handlers only call the getters the views implement (see above).
+        this.analyzeRpc = mod.makeAnalyzeRpcFun(pack.name, pack.version, "advisory", pack.policies) as unknown as Rpc<ResourceView>;
+        this.analyzeStackRpcs = pack.policies
+            .filter((p) => typeof (p as { validateStack?: unknown }).validateStack === "function") // policy.js isStackPolicy
+            .map((p) => mod.makeAnalyzeStackRpcFun(pack.name, pack.version, "advisory", [p]) as unknown as Rpc<StackRequestView>);
+    }
+
+    static async open(pack: PackDefinition, configFile: PolicyPackConfigFile = {}): Promise<PolicySession> {
+        const session = new PolicySession(pack, configFile);
+        await session.ensureConfigured();
+        return session;
+    }
+
+    private async ensureConfigured(): Promise<void> {
+        if (configuredBy === this) return;
+        if (this.pack.policies.length > 0) await configure(this.pack.policies, this.configFile);
+        configuredBy = this;
+    }
+
+    /** Resource policies on one resource; violations carry its URN. */
+    async analyze(r: AnalyzableResource): Promise<PolicyViolation[]> {
+        if (this.pack.policies.length === 0) return [];
+        await this.ensureConfigured();
+        return diagnostics(await call(this.analyzeRpc, new ResourceView(r))).map((v) => ({ ...v, urn: v.urn ?? r.urn }));
+    }
+
+    /**
+     * Stack policies over all resources together. The handler for a list of policies runs them one after
+     * the other and reports in list order, so one handler per policy, called in pack order, gives the same
+     * diagnostics in the same order; in between, the copies of every resource the library made for the
+     * previous policy can be collected before the next policy makes its own (see releaseMemory).
+     */
+    async analyzeStack(resources: readonly (AnalyzableResource | StoredResource)[]): Promise<PolicyViolation[]> {
+        if (this.pack.policies.length === 0) return [];
+        await this.ensureConfigured();
+        const request = new StackRequestView(resources.map((r) => new ResourceView(r)));
+        const out: PolicyViolation[] = [];
+        for (const rpc of this.analyzeStackRpcs) {
+            out.push(...diagnostics(await call(rpc, request)));
+            if (resources.length >= LARGE_STACK) releaseMemory();
+        }
+        return out;
+    }
+}
+
 /**
  * Analyzes every resource (Analyze) and then the whole stack (AnalyzeStack) with the given pack and
  * config. Resource-level violations carry the analyzed resource's URN.
@@ -175,7 +350,26 @@ export async function runPolicies(
     configFile: PolicyPackConfigFile = {},
 ): Promise<PolicyViolation[]> {
     if (pack.policies.length === 0) return [];
+    const session = await PolicySession.open(pack, configFile);
+    const out: PolicyViolation[] = [];
+    for (const r of resources) out.push(...(await session.analyze(r)));
+    out.push(...(await session.analyzeStack(resources)));
+    return out;
+}
+
+/**
+ * The same run with real protobuf requests, as the policy server receives them from the CLI: every
+ * resource's inputs encoded as a Struct (and decoded again by each policy). Kept as the reference the
+ * plain-object path is tested against (test/policies/analyzer.spec.ts) and measured against (`npm run bench`).
+ */
+export async function runPoliciesWire(
+    pack: PackDefinition,
+    resources: AnalyzableResource[],
+    configFile: PolicyPackConfigFile = {},
+): Promise<PolicyViolation[]> {
+    if (pack.policies.length === 0) return [];
     await configure(pack.policies, configFile);
+    configuredBy = undefined;
     const { mod } = server();
     const analyze = mod.makeAnalyzeRpcFun(pack.name, pack.version, "advisory", pack.policies);
     const analyzeStack = mod.makeAnalyzeStackRpcFun(pack.name, pack.version, "advisory", pack.policies);
