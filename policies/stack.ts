@@ -1,9 +1,9 @@
 // Whole-stack rules: protection of stateful resources, disruption budgets for replicated workloads, CPU
 // requests on everything an HPA scales.
 import type { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { Obj, arr, at, bool, num, obj, str, stringMap } from "./lib";
+import { Obj, arr, at, bool, judgesOnly, num, obj, str, stringMap } from "./lib";
 import { hpaTargets } from "./kubernetes/operations";
-import { PDB_TYPES, WORKLOAD_TYPES, objectName, objectNamespace, podOf } from "./kubernetes/workloads";
+import { HPA_TYPES, PDB_TYPES, WORKLOAD_TYPES, objectName, objectNamespace, podOf } from "./kubernetes/workloads";
 
 export const STATEFUL_TYPES = [
     "aws:rds/instance:Instance",
@@ -18,7 +18,7 @@ const DELETION_PROTECTION_INPUT: Record<string, string> = {
     "aws:rds/instance:Instance": "deletionProtection",
 };
 
-export const statefulProtected: StackValidationPolicy = {
+export const statefulProtected: StackValidationPolicy = judgesOnly<StackValidationPolicy>({
     name: "stateful-resources-protected",
     description: "Stateful resources (databases, caches, buckets, keys, backup vaults) are protected: a deletion-protection input, or the `protect` resource option.",
     enforcementLevel: "mandatory",
@@ -33,7 +33,7 @@ export const statefulProtected: StackValidationPolicy = {
             report(`${r.type} "${r.name}" is not protected: set ${input ? `${input}: true or ` : ""}the protect resource option`, r.urn);
         }
     },
-};
+}, (type, config) => Array.isArray(config["types"]) && (config["types"] as unknown[]).includes(type));
 
 /** Does a label selector (matchLabels + matchExpressions) select these labels? An empty selector selects all. */
 export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
@@ -94,7 +94,7 @@ class SelectorReader {
 
 const PDB_KINDS = new Set(["Deployment", "Rollout"]);
 
-export const pdbRequired: StackValidationPolicy = {
+export const pdbRequired: StackValidationPolicy = judgesOnly<StackValidationPolicy>({
     name: "pdb-required",
     description: "Every Deployment or Rollout with more than one replica (or scaled by an HPA) has a PodDisruptionBudget in its namespace whose selector matches its pod template labels.",
     enforcementLevel: "mandatory",
@@ -126,9 +126,9 @@ export const pdbRequired: StackValidationPolicy = {
             if (!covered) report(`${t.kind} "${objectName(r.props, r.name)}" (namespace ${ns}) is replicated but no PodDisruptionBudget in ${ns} selects its pods`, r.urn);
         }
     },
-};
+}, (type) => PDB_TYPES.has(type) || HPA_TYPES.has(type) || type in WORKLOAD_TYPES);
 
-export const hpaCpuRequests: StackValidationPolicy = {
+export const hpaCpuRequests: StackValidationPolicy = judgesOnly<StackValidationPolicy>({
     name: "hpa-target-cpu-requests",
     description: "Every workload scaled by a HorizontalPodAutoscaler sets cpu requests on all its containers (utilisation is computed against requests).",
     enforcementLevel: "mandatory",
@@ -149,6 +149,6 @@ export const hpaCpuRequests: StackValidationPolicy = {
             }
         }
     },
-};
+}, (type) => HPA_TYPES.has(type) || type in WORKLOAD_TYPES);
 
 export const stackPolicies: Policies = [statefulProtected, pdbRequired, hpaCpuRequests];

@@ -6,7 +6,7 @@
 // chosen stack, 2 something was not checked (unreadable or invalid input, a template, no Kubernetes object
 // at all) or bad usage. The default stack is prod: the strict one, so a manifest that passes here passes
 // everywhere. Levels follow the stack's platform:environment (tools/offline/policyConfig.ts).
-import { CheckError, CheckResult, CheckSink, CheckSummary, Skipped, exitCode, formatResult, formatSummary, printable, runCheck } from "./policyCheck";
+import { CheckError, CheckResult, CheckSink, CheckSummary, Skipped, exitCode, formatResult, formatSummary, printable, readStream, runCheck } from "./policyCheck";
 import { PolicyConfigError, PolicyLevels, policyLevelsForStack, readPolicyLevels } from "./offline/policyConfig";
 import { PolicyPackConfigFile } from "./offline/policyRunner";
 
@@ -89,10 +89,17 @@ function jsonSink(out: Output, err: Output): CheckSink & { finish(summary: Check
     };
 }
 
-export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process): Promise<number> {
+export interface Io {
+    stdout: NodeJS.WritableStream;
+    stderr: NodeJS.WritableStream;
+    stdin?: NodeJS.ReadableStream;
+}
+
+export async function main(argv: string[], io: Io = process): Promise<number> {
     const say = (stream: NodeJS.WritableStream, s: string) => new Promise<void>((resolve) => stream.write(s, () => resolve()));
     const [command, ...rest] = argv;
-    if (command === "--help" || command === "-h" || command === "help" || rest.includes("--help") || rest.includes("-h")) {
+    const options = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+    if (command === "--help" || command === "-h" || command === "help" || options.includes("--help") || options.includes("-h")) {
         await say(io.stdout, `${USAGE}\n`);
         return 0;
     }
@@ -137,17 +144,19 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     }
     const out = new Output(io.stdout);
     const err = new Output(io.stderr);
+    const input = io.stdin ?? process.stdin;
+    const stdin = () => readStream(input);
     const stackLabel = `${stack}${levels.environment !== stack ? ` (environment ${levels.environment})` : ""}`;
     if (json) {
         const sink = jsonSink(out, err);
-        const summary = await runCheck(paths, { stack, levels: config }, sink);
+        const summary = await runCheck(paths, { stack, levels: config, stdin }, sink);
         sink.finish(summary);
         await out.flush();
         await err.flush();
         return exitCode(summary);
     }
     const sink = textSink(out, err);
-    const summary = await runCheck(paths, { stack, levels: config }, sink);
+    const summary = await runCheck(paths, { stack, levels: config, stdin }, sink);
     if (summary.objects > 0 && !sink.stackHeadingShown) out.write("\nwhole-set policies (all objects together): no violations\n");
     out.write(`\n${formatSummary(summary, stackLabel, levels.display)}\n`);
     await out.flush();

@@ -1,7 +1,7 @@
 // Operational hygiene for Kubernetes workloads: resources, probes, pinned images, read-only root
 // filesystems, replica floors and service-account use. Same pod-bearing kinds as the PSS policies.
 import type { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { at, num, obj, str } from "../lib";
+import { at, judgesOnly, num, obj, str } from "../lib";
 import { workloadPolicy } from "./common";
 import { BATCH_KINDS, HPA_TYPES, PodView, SCALABLE_KINDS, WORKLOAD_TYPES, annotations, containersPhrase, objectName, objectNamespace } from "./workloads";
 
@@ -120,7 +120,7 @@ export function hpaTargets(resources: PolicyResource[]): Map<string, HpaTarget> 
     return out;
 }
 
-const minReplicas: StackValidationPolicy = {
+const minReplicas: StackValidationPolicy = judgesOnly<StackValidationPolicy>({
     name: "workload-min-replicas",
     description:
         "Scalable workloads (Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout) run at least `minReplicas` pods; a workload scaled by an HPA is judged by the HPA's minReplicas.",
@@ -144,7 +144,7 @@ const minReplicas: StackValidationPolicy = {
             if (replicas < floor) report(`${t.kind} "${name}": runs ${replicas} replica(s); at least ${floor} required (or an HPA with minReplicas >= ${floor})`, r.urn);
         }
     },
-};
+}, (type) => HPA_TYPES.has(type) || type in WORKLOAD_TYPES);
 
 export const operationsPolicies: Policies = [
     workloadPolicy({

@@ -216,9 +216,9 @@ function jsonProblem(root: unknown, budget: number): string | undefined {
     return walk(root, "");
 }
 
-function yamlError(e: unknown): string {
+function yamlError(e: unknown, firstLine: number): string {
     if (!(e instanceof jsyaml.YAMLException)) return `cannot be read: ${e instanceof Error ? e.message : String(e)}`;
-    const where = e.mark ? ` (line ${e.mark.line + 1}, column ${e.mark.column + 1})` : "";
+    const where = e.mark ? ` (line ${firstLine + e.mark.line + 1}, column ${e.mark.column + 1})` : "";
     const reason = e.reason ?? e.message;
     if (reason.includes(BINARY_TAG)) return `a !!binary value${where}: kubectl cannot convert it to JSON (sigs.k8s.io/yaml); write the base64 text without the tag`;
     const tag = /unknown tag !<([^>]*)>/.exec(reason);
@@ -227,27 +227,49 @@ function yamlError(e: unknown): string {
 }
 
 /**
- * Reads every document of a YAML stream as kubectl converts it to JSON. Empty documents (a lone `---`) have
- * `value: null`; a text with comments only has no documents. Never throws: a problem is reported as the
- * document where it occurs (js-yaml stops there, so later documents are not read).
+ * The documents of a stream as kubectl splits them (k8s.io/apimachinery/pkg/util/yaml YAMLReader: a line that
+ * starts with `---`, followed by nothing but spaces or a comment, ends a document), each with the line it
+ * starts on. The separator line stays with the document it opens, so js-yaml sees `--- !tag` forms and
+ * directives as written; text before the first separator that holds no content (comments, directives) is
+ * part of the first document, as in YAML, so a stream that opens with `---` numbers its first document 0.
+ */
+export function splitDocuments(text: string): { text: string; line: number }[] {
+    const lines = text.split("\n");
+    const chunks: { text: string; line: number }[] = [];
+    let start = 0;
+    for (let i = 0; i <= lines.length; i++) {
+        const separator = i < lines.length && lines[i].startsWith("---") && /^---\s*(#.*)?$/.test(lines[i].replace(/\r$/, ""));
+        if (i === lines.length || (separator && i > 0)) {
+            chunks.push({ text: lines.slice(start, i).join("\n"), line: start });
+            start = i;
+        }
+    }
+    if (chunks.length > 1 && !/^[ \t]*[^\s#%]/m.test(chunks[0].text)) {
+        const [first, second] = chunks.splice(0, 2);
+        chunks.unshift({ text: `${first.text}\n${second.text}`, line: first.line });
+    }
+    return chunks;
+}
+
+/**
+ * Reads every document of a YAML stream as kubectl converts it to JSON. Empty documents (a lone `---`,
+ * comments only) have `value: null`. Never throws: a problem is reported for the document it is in, with
+ * the line in the file, and the other documents are read.
  */
 export function parseKubeYaml(text: string): ParsedYaml {
     if (isTemplate(text)) return { documents: [], template: true };
-    const documents: YamlDocument[] = [];
-    try {
-        jsyaml.loadAll(
-            text,
-            (doc) => {
-                const index = documents.length;
-                const problem = jsonProblem(doc, text.length + 10_000);
-                documents.push(problem ? { index, error: problem } : { index, value: (doc ?? null) as Json });
-            },
-            { schema: GO_YAML_V2_SCHEMA },
-        );
-    } catch (e) {
-        documents.push({ index: documents.length, error: yamlError(e) });
-    }
-    return { documents };
+    return {
+        documents: splitDocuments(text).map((chunk, index): YamlDocument => {
+            let doc: unknown;
+            try {
+                doc = jsyaml.load(chunk.text, { schema: GO_YAML_V2_SCHEMA }) ?? null; // an empty document is undefined
+            } catch (e) {
+                return { index, error: yamlError(e, chunk.line) };
+            }
+            const problem = jsonProblem(doc, chunk.text.length + 10_000);
+            return problem ? { index, error: problem } : { index, value: (doc ?? null) as Json };
+        }),
+    };
 }
 
 export { describeValue };

@@ -4,6 +4,7 @@
 // `pulumi preview --policy-pack`.
 import * as path from "path";
 import type { Policies, PolicyConfigSchema } from "@pulumi/policy";
+import { typeFilterOf } from "../../policies/lib";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 
@@ -264,8 +265,8 @@ class StackRequestView {
     }
 }
 
-/** From this many resources on, memory is released between stack policies. */
-const LARGE_STACK = 2000;
+/** From this many resources decoded for one stack policy on, memory is released after it. */
+const LARGE_STACK = 10_000;
 
 /**
  * A full garbage collection, when the process was started with `--expose-gc` (`npm run policy` is). The
@@ -280,26 +281,33 @@ function releaseMemory(): void {
 /** The server keeps one policy configuration per process; the session that applied it last. */
 let configuredBy: PolicySession | undefined;
 
+type Policy = Policies[number];
+
+function isStackPolicy(p: Policy): boolean {
+    return typeof (p as { validateStack?: unknown }).validateStack === "function"; // policy.js isStackPolicy
+}
+
 /**
  * One configured run of a pack: `analyze` per resource (results as soon as each resource is judged), then
  * `analyzeStack` over all of them. Requests are plain-object views (above), answered by the library's own
  * Analyze / AnalyzeStack handlers.
+ *
+ * Policies that declare the types they judge (policies/lib.ts judgesOnly) are handed only what they can
+ * report on: a resource goes to a handler made for its type, with the policies that judge that type, in
+ * pack order; a stack policy sees the resources of its types, in order. A declared policy returns at once
+ * for any other type (and a stack policy reads nothing but the type of other resources), so the
+ * diagnostics are the same as with every policy on every resource; only the calls that cannot report
+ * anything (each one a copy of the resource's inputs) are saved. Undeclared policies get everything.
  */
 export class PolicySession {
-    private readonly analyzeRpc: Rpc<ResourceView>;
-    /** One AnalyzeStack handler per stack policy, in pack order (see analyzeStack). */
-    private readonly analyzeStackRpcs: Rpc<StackRequestView>[];
+    private readonly analyzeRpcs = new Map<string, Rpc<ResourceView> | null>();
+    private readonly properties: Map<string, Record<string, unknown>>;
 
     private constructor(
         private readonly pack: PackDefinition,
         private readonly configFile: PolicyPackConfigFile,
     ) {
-        const { mod } = server();
-        // The handlers only call the getters the views implement (see above).
-        this.analyzeRpc = mod.makeAnalyzeRpcFun(pack.name, pack.version, "advisory", pack.policies) as unknown as Rpc<ResourceView>;
-        this.analyzeStackRpcs = pack.policies
-            .filter((p) => typeof (p as { validateStack?: unknown }).validateStack === "function") // policy.js isStackPolicy
-            .map((p) => mod.makeAnalyzeStackRpcFun(pack.name, pack.version, "advisory", [p]) as unknown as Rpc<StackRequestView>);
+        this.properties = new Map([...resolvePolicyConfig(pack.policies, configFile)].map(([name, c]) => [name, c.properties]));
     }
 
     static async open(pack: PackDefinition, configFile: PolicyPackConfigFile = {}): Promise<PolicySession> {
@@ -314,27 +322,47 @@ export class PolicySession {
         configuredBy = this;
     }
 
+    private judges(p: Policy, type: string): boolean {
+        const filter = typeFilterOf(p);
+        return filter === undefined || filter(type, this.properties.get(p.name) ?? {});
+    }
+
+    /** The Analyze handler for a type (null when no policy judges it). */
+    private analyzeRpcFor(type: string): Rpc<ResourceView> | null {
+        let rpc = this.analyzeRpcs.get(type);
+        if (rpc === undefined) {
+            const applicable = this.pack.policies.filter((p) => !isStackPolicy(p) && this.judges(p, type));
+            // The handler only calls the getters the views implement (see above).
+            rpc = applicable.length === 0 ? null : (server().mod.makeAnalyzeRpcFun(this.pack.name, this.pack.version, "advisory", applicable) as unknown as Rpc<ResourceView>);
+            this.analyzeRpcs.set(type, rpc);
+        }
+        return rpc;
+    }
+
     /** Resource policies on one resource; violations carry its URN. */
     async analyze(r: AnalyzableResource): Promise<PolicyViolation[]> {
-        if (this.pack.policies.length === 0) return [];
+        const rpc = this.analyzeRpcFor(r.type);
+        if (!rpc) return [];
         await this.ensureConfigured();
-        return diagnostics(await call(this.analyzeRpc, new ResourceView(r))).map((v) => ({ ...v, urn: v.urn ?? r.urn }));
+        return diagnostics(await call(rpc, new ResourceView(r))).map((v) => ({ ...v, urn: v.urn ?? r.urn }));
     }
 
     /**
      * Stack policies over all resources together. The handler for a list of policies runs them one after
      * the other and reports in list order, so one handler per policy, called in pack order, gives the same
-     * diagnostics in the same order; in between, the copies of every resource the library made for the
+     * diagnostics in the same order; in between, the copies of the resources the library made for the
      * previous policy can be collected before the next policy makes its own (see releaseMemory).
      */
     async analyzeStack(resources: readonly (AnalyzableResource | StoredResource)[]): Promise<PolicyViolation[]> {
-        if (this.pack.policies.length === 0) return [];
         await this.ensureConfigured();
-        const request = new StackRequestView(resources.map((r) => new ResourceView(r)));
+        const { mod } = server();
+        const views = resources.map((r) => new ResourceView(r));
         const out: PolicyViolation[] = [];
-        for (const rpc of this.analyzeStackRpcs) {
-            out.push(...diagnostics(await call(rpc, request)));
-            if (resources.length >= LARGE_STACK) releaseMemory();
+        for (const p of this.pack.policies.filter(isStackPolicy)) {
+            const seen = typeFilterOf(p) === undefined ? views : views.filter((v) => this.judges(p, v.getType()));
+            const rpc = mod.makeAnalyzeStackRpcFun(this.pack.name, this.pack.version, "advisory", [p]) as unknown as Rpc<StackRequestView>;
+            out.push(...diagnostics(await call(rpc, new StackRequestView(seen))));
+            if (seen.length >= LARGE_STACK) releaseMemory();
         }
         return out;
     }
