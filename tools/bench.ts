@@ -2,11 +2,13 @@
 //
 // plan: times the offline plan of the full prod stack (median of 5 runs of `npm run plan -- --stack prod`)
 //   against the bare cost of loading the Pulumi SDKs in a node process, and reports the plan's peak memory.
-// checker: the policy checker (`npm run policy -- check`) side by side with the checker as it was before
-//   issue 17 (below: the YAML read as 1.2 into memory in full, every object sent to the analyzer as protobuf
-//   requests, every result held until the end), each in a fresh process on the same generated manifests:
-//   CPU time at 5,000 manifests (target: 4x faster), and the streaming checker's peak memory at 40,000
-//   (target: under 400 MB; the old one needs about 75 KB per manifest).
+// checker: the policy checker (`npm run policy -- check`) side by side, each in a fresh process on the same
+//   generated manifests, with today's checker: the code at TODAY (before issue 17), taken from git when the
+//   history is there; and with today's pipeline re-built on the current policies (legacyCheck below: the
+//   YAML read as 1.2 into memory in full, every object sent to the analyzer as protobuf requests, every
+//   result held), which isolates the analyzer and streaming change from the policies' own speed-ups.
+//   Targets: at 5,000 manifests 4x less CPU than today's checker; peak memory under 400 MB at 40,000 (the
+//   old checker needs about 75 KB per manifest).
 // Exits 1 when a target is missed.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -78,6 +80,20 @@ function benchPlan(): { lines: string[]; ok: boolean } {
 // ---------------------------------------------------------------------------------------------------------
 
 const CHECKER_TARGETS = { speedup: 4, at: 5_000, peakMb: 400, peakAt: 40_000 };
+/** main before issue 17 (the commit the checker work started from). */
+const TODAY = "cc356c93ea25a7038665d03c9e7b77fcd49da6ca";
+const TODAY_FILES = ["tools/policy.ts", "tools/policyCheck.ts", "tools/offline/policyRunner.ts", "policies"];
+
+/** Today's checker's files in a temporary tree (sharing node_modules), or why not. */
+function checkoutToday(dir: string): string | { unavailable: string } {
+    const archive = spawnSync("git", ["-C", ROOT, "archive", "--format=tar", TODAY, ...TODAY_FILES], { maxBuffer: 64 * 1024 * 1024 });
+    if (archive.status !== 0) return { unavailable: `git archive ${TODAY.slice(0, 7)} failed: ${String(archive.stderr ?? archive.error).trim().split("\n")[0]}` };
+    fs.mkdirSync(dir, { recursive: true });
+    const untar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
+    if (untar.status !== 0) return { unavailable: `tar failed: ${String(untar.stderr).trim()}` };
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    return dir;
+}
 
 /** One application: Deployment, Service, HPA, PDB and ConfigMap, passing every policy in prod. */
 function app(i: number): string {
@@ -201,12 +217,21 @@ interface ChildReport {
 }
 
 /** Runs one checker in this (child) process and prints what it cost. */
-async function child(which: string, dir: string): Promise<void> {
+async function child(which: string, dir: string, todayTree?: string): Promise<void> {
     const started = process.hrtime.bigint();
     let exitCode: number;
     if (which === "legacy") {
         await legacyCheck(dir);
         exitCode = 0;
+    } else if (which === "today") {
+        const today = require(path.join(todayTree as string, "tools", "policy.ts")) as { main(argv: string[]): Promise<number> };
+        const write = process.stdout.write;
+        process.stdout.write = () => true; // its report is printed at the end, in one piece: not measured
+        try {
+            exitCode = await today.main(["check", dir, "--json"]);
+        } finally {
+            process.stdout.write = write;
+        }
     } else {
         const sink = new (require("stream").Writable)({ write: (_c: unknown, _e: unknown, cb: () => void) => cb() }) as NodeJS.WritableStream;
         exitCode = await policyMain(["check", dir, "--json"], { stdout: sink, stderr: sink });
@@ -221,8 +246,8 @@ async function child(which: string, dir: string): Promise<void> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
-function runChild(which: "legacy" | "streaming", dir: string): ChildReport {
-    const args = ["--expose-gc", "--require", path.join(ROOT, "tools", "register.js"), path.join(ROOT, "tools", "bench.ts"), "--child", which, dir];
+function runChild(which: "today" | "legacy" | "streaming", dir: string, todayTree = ""): ChildReport {
+    const args = ["--expose-gc", "--require", path.join(ROOT, "tools", "register.js"), path.join(ROOT, "tools", "bench.ts"), "--child", which, dir, todayTree];
     const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 1024 * 1024 });
     const line = r.stdout.trim().split("\n").pop() ?? "";
     if (r.status !== 0 || !line.startsWith("{")) throw new Error(`${which} checker failed (exit ${r.status}): ${r.stderr.slice(0, 2000)}`);
@@ -236,23 +261,25 @@ function benchChecker(): { lines: string[]; ok: boolean } {
         const large = path.join(base, "large");
         writeCorpus(small, CHECKER_TARGETS.at);
         writeCorpus(large, CHECKER_TARGETS.peakAt);
-        // Warm the file cache, then legacy and streaming alternately, the best of two each (CPU time: this
-        // machine is shared, wall time is reported too).
+        const tree = checkoutToday(path.join(base, "today"));
+        // Warm the file cache, then each checker twice, the best run of each (CPU time: this machine is
+        // shared, so wall time is only reported).
         runChild("streaming", small);
-        const legacy = [runChild("legacy", small), runChild("legacy", small)];
-        const streaming = [runChild("streaming", small), runChild("streaming", small)];
         const best = (rs: ChildReport[]) => rs.reduce((a, b) => (b.cpuSeconds < a.cpuSeconds ? b : a));
-        const l = best(legacy);
-        const s = best(streaming);
-        const speedup = l.cpuSeconds / s.cpuSeconds;
+        const today = typeof tree === "string" ? best([runChild("today", small, tree), runChild("today", small, tree)]) : undefined;
+        const legacy = best([runChild("legacy", small), runChild("legacy", small)]);
+        const streaming = best([runChild("streaming", small), runChild("streaming", small)]);
         const big = runChild("streaming", large);
         const fmt = (r: ChildReport) => `${r.cpuSeconds.toFixed(2)} s CPU (${r.wallSeconds.toFixed(2)} s wall), peak ${r.peakMb.toFixed(0)} MB`;
+        const reference = today ?? legacy;
+        const speedup = reference.cpuSeconds / streaming.cpuSeconds;
         return {
             lines: [
-                `policy checker, ${CHECKER_TARGETS.at} manifests (${Math.round(CHECKER_TARGETS.at / 5)} applications of 5 objects, a failing pod in every tenth file), best of 2, whole process:`,
-                `  before issue 17 (YAML held, protobuf requests): ${fmt(l)}`,
-                `  streaming checker (npm run policy -- check):     ${fmt(s)}`,
-                `  speed-up (CPU): ${speedup.toFixed(1)}x (target >= ${CHECKER_TARGETS.speedup}x: ${verdict(speedup >= CHECKER_TARGETS.speedup)})`,
+                `policy checker, ${CHECKER_TARGETS.at} manifests (${Math.round(CHECKER_TARGETS.at / 5)} applications of 5 objects in 50 namespaces, a failing pod in every tenth file), best of 2, whole process:`,
+                today ? `  today's checker (git ${TODAY.slice(0, 7)}):                        ${fmt(today)}` : `  today's checker: not measured (${(tree as { unavailable: string }).unavailable})`,
+                `  today's pipeline on the current policies:             ${fmt(legacy)}  (${(legacy.cpuSeconds / streaming.cpuSeconds).toFixed(1)}x the streaming checker)`,
+                `  streaming checker (npm run policy -- check --json):   ${fmt(streaming)}`,
+                `  speed-up against ${today ? "today's checker" : "today's pipeline"} (CPU): ${speedup.toFixed(1)}x (target >= ${CHECKER_TARGETS.speedup}x: ${verdict(speedup >= CHECKER_TARGETS.speedup)})`,
                 `policy checker, ${CHECKER_TARGETS.peakAt} manifests, streaming: ${fmt(big)} (target < ${CHECKER_TARGETS.peakMb} MB: ${verdict(big.peakMb < CHECKER_TARGETS.peakMb)})`,
             ],
             ok: speedup >= CHECKER_TARGETS.speedup && big.peakMb < CHECKER_TARGETS.peakMb,
@@ -264,7 +291,7 @@ function benchChecker(): { lines: string[]; ok: boolean } {
 
 async function main(argv: string[]): Promise<number> {
     if (argv[0] === "--child") {
-        await child(argv[1], argv[2]);
+        await child(argv[1], argv[2], argv[3]);
         return 0;
     }
     const which = argv[0] ?? "all";

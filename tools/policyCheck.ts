@@ -11,7 +11,7 @@ import { WORKLOAD_TYPES } from "../policies/kubernetes/workloads";
 import { PACK_NAME, PACK_VERSION, policies } from "../policies/pack";
 import { Json, describeValue, parseKubeYaml } from "./offline/kubeYaml";
 import { policyLevelsForStack, readPolicyLevels } from "./offline/policyConfig";
-import { AnalyzableResource, Enforcement, PolicyPackConfigFile, PolicySession, PolicyViolation, StoredResource, storeResource } from "./offline/policyRunner";
+import { AnalyzableResource, Enforcement, PolicyPackConfigFile, PolicySession, PolicyViolation, compactResource } from "./offline/policyRunner";
 
 export interface Manifest {
     /** `<file>:<document index>` (0-based), plus `[<item index>]` for items of a List. */
@@ -498,8 +498,8 @@ export interface CheckOptions {
 export async function runCheck(paths: string[], opts: CheckOptions, sink: CheckSink): Promise<CheckSummary> {
     const summary: CheckSummary = { files: 0, objects: 0, violations: 0, mandatory: 0, skipped: 0, errors: 0 };
     const session = await PolicySession.open({ name: PACK_NAME, version: PACK_VERSION, policies }, opts.levels);
-    // What the stack policies need of every object, its inputs as JSON text (see StoredResource).
-    const kept: StoredResource[] = [];
+    // What the stack policies need of every object (see compactResource).
+    const kept: AnalyzableResource[] = [];
     const sources: string[] = [];
     const error = (e: CheckError) => {
         summary.errors++;
@@ -550,7 +550,7 @@ export async function runCheck(paths: string[], opts: CheckOptions, sink: CheckS
                 const violations = record(await session.analyze(r), m.source);
                 summary.objects++;
                 sink.result({ ...header(m.source, m.object), violations });
-                kept.push(storeResource(r));
+                kept.push(compactResource(r));
                 sources.push(m.source);
             }
         }
@@ -573,7 +573,7 @@ export async function runCheck(paths: string[], opts: CheckOptions, sink: CheckS
         const vs = byUrn.get(r.urn);
         if (!vs) return;
         byUrn.delete(r.urn);
-        sink.stackResult({ ...header(sources[i], JSON.parse(r.inputsJson) as JsonObject), violations: record(vs, sources[i]) });
+        sink.stackResult({ ...header(sources[i], r.inputs as JsonObject), violations: record(vs, sources[i]) });
     });
     for (const vs of byUrn.values()) {
         sink.stackResult({ source: "(all objects)", apiVersion: "", kind: "", name: null, namespace: null, violations: record(vs, "(all objects)") });

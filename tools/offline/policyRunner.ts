@@ -181,7 +181,7 @@ function call<Req>(fn: Rpc<Req>, request: Req): Promise<analyzerproto.AnalyzeRes
 const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 class OptionsView {
-    constructor(private readonly r: AnalyzableResource | StoredResource) {}
+    constructor(private readonly r: AnalyzableResource) {}
     getProtect(): boolean {
         return this.r.protect;
     }
@@ -209,26 +209,24 @@ class OptionsView {
 }
 
 class PropertiesView {
-    constructor(private readonly inputs: Record<string, unknown> | string) {}
+    constructor(private readonly inputs: Record<string, unknown>) {}
     toJavaScript(): Record<string, unknown> {
-        return typeof this.inputs === "string" ? (JSON.parse(this.inputs) as Record<string, unknown>) : this.inputs;
+        return this.inputs;
     }
 }
 
 /**
- * A resource kept for the stack policies with its inputs as JSON text: a few hundred bytes instead of the
- * kilobytes of the objects (the YAML checker keeps tens of thousands). Decoded when a stack policy is run.
+ * A resource to keep for the stack policies, its inputs re-created by JSON.parse: V8 lays such objects out
+ * compactly (about the size of their JSON text), where objects built key by key, as a YAML parser builds
+ * them, take two to three times that. The YAML checker keeps tens of thousands.
  */
-export type StoredResource = Omit<AnalyzableResource, "inputs"> & { inputsJson: string };
-
-export function storeResource(r: AnalyzableResource): StoredResource {
-    const { inputs, ...rest } = r;
-    return { ...rest, inputsJson: JSON.stringify(inputs) };
+export function compactResource(r: AnalyzableResource): AnalyzableResource {
+    return { ...r, inputs: JSON.parse(JSON.stringify(r.inputs)) as Record<string, unknown> };
 }
 
 /** Answers what the handlers read from an AnalyzeRequest and from each AnalyzerResource of an AnalyzeStackRequest. */
 class ResourceView {
-    constructor(private readonly r: AnalyzableResource | StoredResource) {}
+    constructor(private readonly r: AnalyzableResource) {}
     getType(): string {
         return this.r.type;
     }
@@ -239,7 +237,7 @@ class ResourceView {
         return this.r.urn;
     }
     getProperties(): PropertiesView {
-        return new PropertiesView("inputsJson" in this.r ? this.r.inputsJson : this.r.inputs);
+        return new PropertiesView(this.r.inputs);
     }
     getOptions(): OptionsView {
         return new OptionsView(this.r);
@@ -353,7 +351,7 @@ export class PolicySession {
      * diagnostics in the same order; in between, the copies of the resources the library made for the
      * previous policy can be collected before the next policy makes its own (see releaseMemory).
      */
-    async analyzeStack(resources: readonly (AnalyzableResource | StoredResource)[]): Promise<PolicyViolation[]> {
+    async analyzeStack(resources: readonly AnalyzableResource[]): Promise<PolicyViolation[]> {
         await this.ensureConfigured();
         const { mod } = server();
         const views = resources.map((r) => new ResourceView(r));
