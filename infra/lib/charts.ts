@@ -48,6 +48,21 @@ export const charts = {
         version: "1.21.1",
         source: "kubernetes-sigs/external-dns charts/external-dns",
     },
+    // https://github.com/hashicorp/vault-helm/blob/v0.34.1/values.yaml (chart 0.34.1, appVersion 2.0.4; commit aa1c92e4)
+    vault: {
+        chart: "vault",
+        repo: "https://helm.releases.hashicorp.com",
+        version: "0.34.1",
+        source: "hashicorp/vault-helm (tag v0.34.1)",
+    },
+    // https://github.com/external-secrets/external-secrets/blob/v2.9.0/deploy/charts/external-secrets/values.yaml
+    // (chart 2.9.0, appVersion v2.9.0; chart release commit cc5bfbc2). API external-secrets.io/v1.
+    externalSecrets: {
+        chart: "external-secrets",
+        repo: "https://charts.external-secrets.io",
+        version: "2.9.0",
+        source: "external-secrets/external-secrets deploy/charts/external-secrets (tag v2.9.0)",
+    },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof charts;
