@@ -42,8 +42,10 @@ const SAFE_SYSCTLS = new Set([
 // check_seLinuxOptions.go (container_engine_t allowed since 1.31).
 const SELINUX_TYPES = new Set(["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
 
-// check_restrictedVolumes.go: the inline volume sources Restricted allows.
-const RESTRICTED_VOLUME_SOURCES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+// check_restrictedVolumes.go: the inline volume sources Restricted allows. `image` (OCI image volumes) since
+// 1.33: kubernetes/kubernetes#130394 "Allow ImageVolume for Restricted PSA profiles", patched into the 1.0
+// check (so at every policy version); the kubernetes.io page still lists eight (kubernetes/website#55370).
+const RESTRICTED_VOLUME_SOURCES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret"];
 
 const APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
 

@@ -258,7 +258,7 @@ describe("policies: Pod Security Standards", () => {
     });
 
     describe("volume types", () => {
-        it("configMap, secret, projected, emptyDir, csi, ephemeral, downwardAPI and persistentVolumeClaim pass", async () => {
+        it("configMap, secret, projected, emptyDir, csi, ephemeral, image, downwardAPI and persistentVolumeClaim pass", async () => {
             const volumes = [
                 { name: "a", configMap: { name: "c" } },
                 { name: "b", secret: { secretName: "s" } },
@@ -268,6 +268,7 @@ describe("policies: Pod Security Standards", () => {
                 { name: "f", ephemeral: { volumeClaimTemplate: { spec: {} } } },
                 { name: "g", downwardAPI: { items: [] } },
                 { name: "h", persistentVolumeClaim: { claimName: "data" } },
+                { name: "j", image: { reference: "ghcr.io/example/models:1.0.0", pullPolicy: "IfNotPresent" } }, // kubernetes#130394 (1.33)
                 { name: "i" }, // defaulted to emptyDir by the API server
             ];
             assert.deepEqual(await pssViolations(goodPodSpec({ volumes })), []);
