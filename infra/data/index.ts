@@ -113,7 +113,7 @@ export class DataTier extends pulumi.ComponentResource {
                 targets: {
                     dbInstanceIdentifier: this.database.identifier,
                     dbMaxConnections: args.database.maxConnections,
-                    cacheClusterIds: this.cache.memberClusterIds,
+                    cacheMembers: this.cache.members,
                     cacheHasReplicas: args.cache.replicas > 0,
                 },
                 topicKmsKeyArn: alarmKey.arn,
