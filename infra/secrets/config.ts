@@ -74,7 +74,7 @@ export type SecretsSettings = z.infer<typeof secrets>;
 export type VaultSettings = z.infer<typeof vault>;
 export type VaultConsumer = z.infer<typeof consumer>;
 
-const baseSection = configSection({
+const baseSection = {
     shape: { secrets },
     defaults: {
         dev: {
@@ -114,7 +114,7 @@ const baseSection = configSection({
             },
         },
     },
-});
+};
 
 const MEMORY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti)?$/;
 function mebibytes(q: string): number | undefined {
@@ -173,9 +173,8 @@ export function secretsChecks(v: { environment: Environment; secrets: SecretsSet
     return out;
 }
 
-/** The section as infra/config.ts composes it (checks typed loosely, as LAYER_SECTIONS mixes sections). */
-export const secretsSection = {
+/** The section as infra/config.ts composes it. */
+export const secretsSection = configSection({
     ...baseSection,
-    checks: (v: Record<string, unknown> & { environment: Environment }) =>
-        secretsChecks(v as { environment: Environment; secrets: SecretsSettings }),
-};
+    checks: (v, environment) => secretsChecks({ environment, secrets: v.secrets }),
+});

@@ -1,36 +1,24 @@
-// The secrets layer: HashiCorp Vault (HA Raft, TLS, KMS auto-unseal, audit device) on the Karpenter `platform` pool,
-// external-secrets on the system nodes, the ClusterSecretStores every other layer uses, and Vault's declarative
-// bootstrap. Decisions (IRSA for the seal, a bootstrap Job, @pulumi/tls) are justified in iam.ts, bootstrap.ts and
-// tls.ts; docs/secrets.md is the guide and README "Secrets runbook" the operations.
+// The secrets layer: HashiCorp Vault (HA Raft, TLS, KMS auto-unseal, audit device) on the Karpenter `platform` pool
+// (vault.ts), external-secrets on the system nodes, the ClusterSecretStores every other layer uses, and Vault's
+// declarative bootstrap Job. Decisions are justified where they are made: IRSA for the seal (iam.ts), a bootstrap
+// Job rather than @pulumi/vault (bootstrap.ts), @pulumi/tls (tls.ts). docs/secrets.md is the guide; the README's
+// "Secrets runbook" the operations.
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as tls from "@pulumi/tls";
 import type { ClusterContract } from "../cluster/contract";
 import type { DataContract } from "../data/contract";
 import type { KarpenterContract } from "../karpenter/contract";
 import { charts } from "../lib/charts";
-import { externalSecret } from "../lib/externalSecret";
 import { customerKey } from "../lib/kms";
 import { Tags, withTags } from "../lib/naming";
 import { systemChart } from "../lib/systemChart";
 import { WorkloadIdentity } from "../lib/workloadIdentity";
 import { bootstrapDocument, consumerPath, consumerRole, vaultAccess } from "./access";
-import { TOKEN_REVIEWER_SECRET, TOKEN_REVIEWER_SERVICE_ACCOUNT, bootstrapChecksum, bootstrapFiles, bootstrapJobSpec } from "./bootstrap";
+import { bootstrapChecksum, bootstrapFiles, bootstrapJobSpec } from "./bootstrap";
 import { SecretsSettings } from "./config";
 import { SecretsContract } from "./contract";
-import { vaultServerConfig } from "./hcl";
-import {
-    assumeTlsReaderPolicy,
-    awsStorePolicy,
-    bootstrapPolicy,
-    irsaTrustPolicy,
-    sealKeyPolicy,
-    secretsKeyPolicy,
-    tlsReaderPolicy,
-    tlsReaderTrustPolicy,
-    vaultSealPolicy,
-} from "./iam";
+import { awsStorePolicy, bootstrapPolicy, secretsKeyPolicy } from "./iam";
 import {
     AWS_STORE,
     BOOTSTRAP_SERVICE_ACCOUNT,
@@ -46,15 +34,11 @@ import {
     VAULT_AUDIENCE,
     VAULT_CA_CONFIGMAP,
     VAULT_NAMESPACE,
-    VAULT_PORT,
-    VAULT_RELEASE,
-    VAULT_SERVICE_ACCOUNT,
     VAULT_STORE,
-    VAULT_TLS_SECRET,
 } from "./names";
 import { STORE_API_VERSION, awsStoreSpec, onlyNamespace, platformNamespacesOnly, vaultStoreSpec } from "./stores";
-import { CA_ALLOWED_USES, CA_VALIDITY_HOURS, SERVER_ALLOWED_USES, SERVER_EARLY_RENEWAL_HOURS, vaultServerSans } from "./tls";
-import { esoPods, esoValues, vaultPods, vaultValues } from "./values";
+import { esoPods, esoValues } from "./values";
+import { VaultDeployment, externalVault, inClusterVault } from "./vault";
 
 export type { SecretsContract } from "./contract";
 export { secretsSection, type SecretsSettings } from "./config";
@@ -74,6 +58,7 @@ export interface SecretsArgs {
 export interface SecretsOutputs {
     vaultAddress: string;
     vaultMode: string;
+    /** In-cluster Vault: where the bootstrap stored the recovery keys. */
     vaultRecoveryKeysSecretArn?: pulumi.Output<string>;
     vaultSealKeyArn?: pulumi.Output<string>;
     secretsKmsKeyArn: pulumi.Output<string>;
@@ -81,45 +66,37 @@ export interface SecretsOutputs {
     secretStores: string[];
 }
 
-/** Logical names and physical-name helpers, exported for tests and docs. */
-export function recoverySecretName(clusterName: string): string {
-    // Deliberately NOT under `${clusterName}/` (the awsStore's prefix): no ExternalSecret can ever read it.
-    return `${clusterName}-vault/recovery-keys`;
-}
-export function vaultTlsSecretName(clusterName: string): string {
-    return `${clusterName}-vault/tls`;
-}
-export function adminTokenSecretName(clusterName: string): string {
-    return `${clusterName}-vault/admin-token`;
-}
-export function consumerStoreName(namespace: string, serviceAccount: string): string {
-    return `vault-apps-${namespace}-${serviceAccount}`;
-}
+// Secrets Manager names of Vault internals: deliberately NOT under `${clusterName}/` (the awsStore's prefix), and
+// explicitly denied to that store, so no ExternalSecret can ever read them.
+export const recoverySecretName = (clusterName: string) => `${clusterName}-vault/recovery-keys`;
+export const vaultTlsSecretName = (clusterName: string) => `${clusterName}-vault/tls`;
+export const adminTokenSecretName = (clusterName: string) => `${clusterName}-vault/admin-token`;
+export const consumerStoreName = (namespace: string, serviceAccount: string) => `vault-apps-${namespace}-${serviceAccount}`;
 
 export class Secrets extends pulumi.ComponentResource {
     readonly contract: SecretsContract;
     readonly outputs: SecretsOutputs;
     readonly notices: string[];
     readonly externalSecrets: k8s.helm.v3.Release;
-    readonly vaultRelease: k8s.helm.v3.Release | undefined;
+    readonly vault: VaultDeployment;
     readonly bootstrapJob: k8s.batch.v1.Job;
+    /** The Vault policies and roles the bootstrap applies (JSON, nothing secret), for review and tests. */
+    readonly bootstrapDocument: string;
 
     constructor(name: string, args: SecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:secrets:Secrets", name, {}, opts);
         const parent = { parent: this };
         const k8sOpts = { parent: this, provider: args.cluster.provider };
-        const s = args.settings;
-        const cluster = args.cluster;
+        const { cluster, settings: s, tags } = args;
         const acct = cluster.account;
         const inCluster = s.vault.mode === "inCluster";
         const awsSecretPrefix = `${cluster.name}/`;
-        const tags = args.tags;
 
-        // ---- the platform secrets key ------------------------------------------------------------------------------
+        // ---- the platform secrets key and the Secrets Manager secrets of Vault internals ---------------------------
         const secretsKey = customerKey(
             `${name}-key`,
             {
-                description: `Platform secrets of ${cluster.name} (Secrets Manager: ${awsSecretPrefix}*, Vault recovery keys and TLS)`,
+                description: `Platform secrets of ${cluster.name} (Secrets Manager ${awsSecretPrefix}*, Vault recovery keys and TLS)`,
                 alias: `${cluster.name}-secrets`,
                 policy: pulumi.all([acct.accountId, acct.partition]).apply(([accountId, partition]) => secretsKeyPolicy({ accountId, partition })),
                 protect: args.protectStateful,
@@ -127,42 +104,23 @@ export class Secrets extends pulumi.ComponentResource {
             },
             parent,
         );
-
-        // Secrets Manager secrets that hold Vault internals: never under the awsStore's prefix.
+        // Declared without a value (no SecretVersion): the bootstrap Job, or the external Vault's operators, write it.
         const smSecret = (logical: string, secretName: string, description: string) =>
             new aws.secretsmanager.Secret(
                 `${name}-${logical}`,
-                {
-                    name: secretName,
-                    description,
-                    kmsKeyId: secretsKey.arn,
-                    recoveryWindowInDays: args.protectStateful ? 30 : 7,
-                    tags: withTags(tags, { Name: secretName }),
-                },
+                { name: secretName, description, kmsKeyId: secretsKey.arn, recoveryWindowInDays: args.protectStateful ? 30 : 7, tags: withTags(tags, { Name: secretName }) },
                 { parent: this, protect: args.protectStateful },
             );
-        const recoverySecret = inCluster
-            ? smSecret("recovery-keys", recoverySecretName(cluster.name), `Vault recovery keys of ${cluster.name} (written once by the bootstrap Job; custody: docs/secrets.md)`)
-            : undefined;
-        const adminTokenSecret = inCluster
-            ? undefined
-            : smSecret("admin-token", adminTokenSecretName(cluster.name), `Admin token the external Vault's operators store for the first bootstrap of ${cluster.name}`);
+        const recoverySecret = inCluster ? smSecret("recovery-keys", recoverySecretName(cluster.name), `Vault recovery keys of ${cluster.name} (written once by the bootstrap Job; custody: docs/secrets.md)`) : undefined;
         const tlsSecret = inCluster ? smSecret("tls", vaultTlsSecretName(cluster.name), `Vault listener certificate and key of ${cluster.name}`) : undefined;
+        const adminTokenSecret = inCluster ? undefined : smSecret("admin-token", adminTokenSecretName(cluster.name), `Admin token the external Vault's operators store for the first bootstrap of ${cluster.name}`);
+        const internals = [recoverySecret, tlsSecret, adminTokenSecret].filter((x): x is aws.secretsmanager.Secret => x !== undefined);
 
-        // ---- external-secrets ------------------------------------------------------------------------------------------
+        // ---- external-secrets ----------------------------------------------------------------------------------------
         const awsStoreDocument = pulumi
-            .all([acct.partition, acct.accountId, acct.dnsSuffix, secretsKey.arn, args.data.database.credentialSecretArn, args.data.cache.authTokenSecretArn, recoverySecret?.arn, tlsSecret?.arn, adminTokenSecret?.arn])
-            .apply(([partition, accountId, dnsSuffix, kmsKeyArn, dbArn, cacheArn, recoveryArn, tlsArn, adminArn]) =>
-                awsStorePolicy({
-                    partition,
-                    region: acct.region,
-                    accountId,
-                    dnsSuffix,
-                    secretPrefix: awsSecretPrefix,
-                    kmsKeyArn,
-                    extraSecretArns: [dbArn, cacheArn],
-                    deniedSecretArns: [recoveryArn, tlsArn, adminArn].filter((a): a is string => a !== undefined),
-                }),
+            .all([acct.partition, acct.accountId, acct.dnsSuffix, secretsKey.arn, args.data.database.credentialSecretArn, args.data.cache.authTokenSecretArn, pulumi.all(internals.map((x) => x.arn))])
+            .apply(([partition, accountId, dnsSuffix, kmsKeyArn, dbArn, cacheArn, deniedSecretArns]) =>
+                awsStorePolicy({ partition, region: acct.region, accountId, dnsSuffix, secretPrefix: awsSecretPrefix, kmsKeyArn, extraSecretArns: [dbArn, cacheArn], deniedSecretArns }),
             );
         const eso = systemChart(
             ESO_RELEASE,
@@ -182,259 +140,57 @@ export class Secrets extends pulumi.ComponentResource {
         );
         this.externalSecrets = eso.release;
         const esoIdentity = eso.identity as WorkloadIdentity;
+        // Stores after the release: it installs the CRDs and the validating webhook (failurePolicy Fail); atomic waits.
+        const store = (logical: string, kind: "ClusterSecretStore", storeName: string, spec: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
+            new k8s.apiextensions.CustomResource(
+                `${name}-${logical}`,
+                { apiVersion: STORE_API_VERSION, kind, metadata: { name: storeName, labels: { ...LAYER_LABELS } }, spec },
+                { ...k8sOpts, dependsOn },
+            );
+        const awsStore = store("aws-store", "ClusterSecretStore", AWS_STORE, awsStoreSpec({ region: acct.region }), [eso.release, ...esoIdentity.permissions, esoIdentity.association]);
 
-        const awsStore = new k8s.apiextensions.CustomResource(
-            `${name}-aws-store`,
-            {
-                apiVersion: STORE_API_VERSION,
-                kind: "ClusterSecretStore",
-                metadata: { name: AWS_STORE, labels: { ...LAYER_LABELS } },
-                spec: awsStoreSpec({ region: acct.region }),
-            },
-            // The CRD and the validating webhook (failurePolicy Fail) come with the release; atomic waits for them.
-            { ...k8sOpts, dependsOn: [eso.release, ...esoIdentity.permissions, esoIdentity.association] },
-        );
-
-        // ---- namespace vault -------------------------------------------------------------------------------------------
+        // ---- Vault ---------------------------------------------------------------------------------------------------
         const namespace = new k8s.core.v1.Namespace(
             `${name}-vault`,
             {
                 metadata: {
                     name: VAULT_NAMESPACE,
-                    labels: {
-                        ...LAYER_LABELS,
-                        "pod-security.kubernetes.io/enforce": "restricted",
-                        "pod-security.kubernetes.io/enforce-version": `v${cluster.kubernetesVersion}`,
-                    },
+                    labels: { ...LAYER_LABELS, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": `v${cluster.kubernetesVersion}` },
                 },
             },
             k8sOpts,
         );
+        this.vault = inCluster
+            ? inClusterVault(
+                  {
+                      name,
+                      cluster,
+                      karpenter: args.karpenter,
+                      settings: s,
+                      namespace,
+                      secretsKey,
+                      tlsSecret: tlsSecret as aws.secretsmanager.Secret,
+                      esoIdentity,
+                      esoRelease: eso.release,
+                      vpcCidr: args.vpcCidr,
+                      protectStateful: args.protectStateful,
+                      tags,
+                  },
+                  this,
+              )
+            : externalVault({ name, cluster, namespace, ...(s.vault.external as { address: string; caCertPem: string }) }, this);
 
-        // ---- Vault (in-cluster) or the external Vault's CA ---------------------------------------------------------------
-        let caCertPem: pulumi.Input<string>;
-        let vaultAddress: string;
-        let vaultReady: pulumi.Resource[];
-        let sealKeyArn: pulumi.Output<string> | undefined;
-        let reviewerDeps: pulumi.Resource[] = [];
-        if (inCluster) {
-            // IRSA for the seal (iam.ts says why not Pod Identity).
-            const sealRole = new aws.iam.Role(
-                `${name}-vault-seal`,
-                {
-                    description: `IRSA role of ${VAULT_NAMESPACE}/${VAULT_SERVICE_ACCOUNT}: Vault's awskms auto-unseal`,
-                    assumeRolePolicy: pulumi
-                        .all([cluster.oidcProviderArn, cluster.oidcIssuer])
-                        .apply(([oidcProviderArn, issuer]) =>
-                            JSON.stringify(irsaTrustPolicy({ oidcProviderArn, issuer, namespace: VAULT_NAMESPACE, serviceAccount: VAULT_SERVICE_ACCOUNT })),
-                        ),
-                    maxSessionDuration: 3600,
-                    tags,
-                },
-                parent,
-            );
-            const sealKey = customerKey(
-                `${name}-vault-seal`,
-                {
-                    description: `Vault awskms seal of ${cluster.name}: wraps Vault's root key; only Vault's role may use it`,
-                    alias: `${cluster.name}-vault-seal`,
-                    policy: pulumi
-                        .all([acct.accountId, acct.partition, sealRole.arn])
-                        .apply(([accountId, partition, vaultRoleArn]) => sealKeyPolicy({ accountId, partition, vaultRoleArn })),
-                    protect: args.protectStateful,
-                    tags: withTags(tags, { Name: `${cluster.name}-vault-seal` }),
-                },
-                parent,
-            );
-            sealKeyArn = sealKey.arn;
-            const sealPolicy = new aws.iam.RolePolicy(
-                `${name}-vault-seal`,
-                { role: sealRole.name, policy: sealKey.arn.apply((arn) => JSON.stringify(vaultSealPolicy(arn))) },
-                parent,
-            );
-
-            // TLS: CA + server certificate (tls.ts).
-            const caKey = new tls.PrivateKey(`${name}-vault-ca`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);
-            const ca = new tls.SelfSignedCert(
-                `${name}-vault-ca`,
-                {
-                    privateKeyPem: pulumi.secret(caKey.privateKeyPem),
-                    subject: { commonName: `${cluster.name} Vault CA`, organization: "platform" },
-                    isCaCertificate: true,
-                    setSubjectKeyId: true,
-                    validityPeriodHours: CA_VALIDITY_HOURS,
-                    allowedUses: CA_ALLOWED_USES,
-                },
-                parent,
-            );
-            const serverKey = new tls.PrivateKey(`${name}-vault-server`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);
-            const sans = vaultServerSans(s.vault.replicas);
-            const csr = new tls.CertRequest(
-                `${name}-vault-server`,
-                { privateKeyPem: pulumi.secret(serverKey.privateKeyPem), subject: { commonName: `${VAULT_RELEASE}.${VAULT_NAMESPACE}.svc` }, dnsNames: sans.dnsNames, ipAddresses: sans.ipAddresses },
-                parent,
-            );
-            const serverCert = new tls.LocallySignedCert(
-                `${name}-vault-server`,
-                {
-                    certRequestPem: csr.certRequestPem,
-                    caPrivateKeyPem: pulumi.secret(caKey.privateKeyPem),
-                    caCertPem: ca.certPem,
-                    validityPeriodHours: s.vault.certificateValidityDays * 24,
-                    earlyRenewalHours: SERVER_EARLY_RENEWAL_HOURS,
-                    allowedUses: SERVER_ALLOWED_USES,
-                },
-                parent,
-            );
-            caCertPem = ca.certPem;
-            const tlsVersion = new aws.secretsmanager.SecretVersion(
-                `${name}-tls`,
-                {
-                    secretId: (tlsSecret as aws.secretsmanager.Secret).id,
-                    secretString: pulumi.secret(
-                        pulumi.jsonStringify({ "tls.crt": pulumi.concat(serverCert.certPem, ca.certPem), "tls.key": pulumi.secret(serverKey.privateKeyPem), "ca.crt": ca.certPem }),
-                    ),
-                },
-                parent,
-            );
-
-            // The TLS Secret reaches namespace vault through a SecretStore there that assumes a role reading only that secret.
-            const tlsReader = new aws.iam.Role(
-                `${name}-vault-tls-reader`,
-                {
-                    description: "Assumed by the external-secrets controller for the vault/vault-tls SecretStore only",
-                    assumeRolePolicy: esoIdentity.roleArn.apply((arn) => JSON.stringify(tlsReaderTrustPolicy(arn))),
-                    maxSessionDuration: 3600,
-                    tags,
-                },
-                parent,
-            );
-            const tlsReaderPerms = new aws.iam.RolePolicy(
-                `${name}-vault-tls-reader`,
-                {
-                    role: tlsReader.name,
-                    policy: pulumi
-                        .all([(tlsSecret as aws.secretsmanager.Secret).arn, secretsKey.arn, acct.dnsSuffix])
-                        .apply(([tlsSecretArn, kmsKeyArn, dnsSuffix]) => JSON.stringify(tlsReaderPolicy({ tlsSecretArn, kmsKeyArn, region: acct.region, dnsSuffix }))),
-                },
-                parent,
-            );
-            const assumePerms = new aws.iam.RolePolicy(
-                `${name}-external-secrets-assume-tls-reader`,
-                { role: esoIdentity.role.name, policy: tlsReader.arn.apply((arn) => JSON.stringify(assumeTlsReaderPolicy(arn))) },
-                parent,
-            );
-            const tlsStore = new k8s.apiextensions.CustomResource(
-                `${name}-vault-tls-store`,
-                {
-                    apiVersion: STORE_API_VERSION,
-                    kind: "SecretStore",
-                    metadata: { name: VAULT_TLS_SECRET, namespace: VAULT_NAMESPACE, labels: { ...LAYER_LABELS } },
-                    spec: awsStoreSpec({ region: acct.region, role: tlsReader.arn }),
-                },
-                { ...k8sOpts, dependsOn: [eso.release, namespace, tlsReaderPerms, assumePerms] },
-            );
-            const tlsExternalSecret = externalSecret(
-                `${name}-vault-tls`,
-                {
-                    namespace: VAULT_NAMESPACE,
-                    secretName: VAULT_TLS_SECRET,
-                    store: { name: VAULT_TLS_SECRET, kind: "SecretStore" },
-                    refreshInterval: s.refreshInterval,
-                    data: ["tls.crt", "tls.key", "ca.crt"].map((k) => ({ secretKey: k, remoteRef: { key: vaultTlsSecretName(cluster.name), property: k } })),
-                    labels: { ...LAYER_LABELS },
-                    dependsOn: [tlsStore, tlsVersion],
-                },
-                k8sOpts,
-            );
-            const caConfigMap = new k8s.core.v1.ConfigMap(
-                `${name}-vault-ca`,
-                { metadata: { name: VAULT_CA_CONFIGMAP.name, namespace: VAULT_NAMESPACE, labels: { ...LAYER_LABELS } }, data: { [VAULT_CA_CONFIGMAP.key]: caCertPem } },
-                { ...k8sOpts, dependsOn: [namespace] },
-            );
-
-            const vault = systemChart(
-                VAULT_RELEASE,
-                {
-                    cluster,
-                    // Stateful, 3 replicas with required anti-affinity in prod: the platform pool gives Karpenter room
-                    // for one node per replica; the system node group stays for small controllers.
-                    placement: args.karpenter.platform,
-                    chart: charts.vault,
-                    namespace: VAULT_NAMESPACE,
-                    releaseName: VAULT_RELEASE,
-                    values: pulumi.all([sealKey.arn, sealRole.arn]).apply(([sealKeyId, sealRoleArn]) =>
-                            vaultValues({
-                                settings: s.vault,
-                                placement: args.karpenter.platform,
-                                storageClass: cluster.storageClass,
-                                config: vaultServerConfig({ replicas: s.vault.replicas, region: acct.region, sealKeyId, clusterName: cluster.name }),
-                                sealRoleArn,
-                                vpcCidr: args.vpcCidr,
-                                zoneSpreadMode: s.vault.replicas > 1 ? "DoNotSchedule" : "ScheduleAnyway",
-                            }),
-                    ),
-                    pods: vaultPods(s.vault),
-                    dependsOn: [namespace, sealPolicy, sealKey.key, tlsExternalSecret, caConfigMap],
-                    tags,
-                },
-                parent,
-            );
-            this.vaultRelease = vault.release;
-            vaultAddress = `https://${VAULT_RELEASE}-active.${VAULT_NAMESPACE}.svc:${VAULT_PORT}`;
-            vaultReady = [vault.release, caConfigMap];
-        } else {
-            const ext = s.vault.external as { address: string; caCertPem: string };
-            caCertPem = ext.caCertPem;
-            vaultAddress = ext.address;
-            const caConfigMap = new k8s.core.v1.ConfigMap(
-                `${name}-vault-ca`,
-                { metadata: { name: VAULT_CA_CONFIGMAP.name, namespace: VAULT_NAMESPACE, labels: { ...LAYER_LABELS } }, data: { [VAULT_CA_CONFIGMAP.key]: ext.caCertPem } },
-                { ...k8sOpts, dependsOn: [namespace] },
-            );
-            // The external Vault reviews tokens with a long-lived reviewer token Kubernetes fills in (declared empty).
-            const reviewer = new k8s.core.v1.ServiceAccount(
-                `${name}-token-reviewer`,
-                { metadata: { name: TOKEN_REVIEWER_SERVICE_ACCOUNT, namespace: VAULT_NAMESPACE, labels: { ...LAYER_LABELS } }, automountServiceAccountToken: false },
-                { ...k8sOpts, dependsOn: [namespace] },
-            );
-            const reviewerSecret = new k8s.core.v1.Secret(
-                `${name}-token-reviewer`,
-                {
-                    metadata: {
-                        name: TOKEN_REVIEWER_SECRET,
-                        namespace: VAULT_NAMESPACE,
-                        labels: { ...LAYER_LABELS },
-                        annotations: { "kubernetes.io/service-account.name": TOKEN_REVIEWER_SERVICE_ACCOUNT },
-                    },
-                    type: "kubernetes.io/service-account-token",
-                },
-                { ...k8sOpts, dependsOn: [reviewer] },
-            );
-            const binding = new k8s.rbac.v1.ClusterRoleBinding(
-                `${name}-token-reviewer`,
-                {
-                    metadata: { name: "vault-token-reviewer", labels: { ...LAYER_LABELS } },
-                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
-                    subjects: [{ kind: "ServiceAccount", name: TOKEN_REVIEWER_SERVICE_ACCOUNT, namespace: VAULT_NAMESPACE }],
-                },
-                k8sOpts,
-            );
-            reviewerDeps = [reviewerSecret, binding];
-            vaultReady = [caConfigMap];
-            this.vaultRelease = undefined;
-        }
-
-        // ---- bootstrap -----------------------------------------------------------------------------------------------
-        const policyPrefix = inCluster ? IN_CLUSTER_POLICY_PREFIX : `${cluster.name}-`;
+        // ---- bootstrap -------------------------------------------------------------------------------------------------
         const kvMount = inCluster ? KV_MOUNT : `${KV_MOUNT}-${cluster.name}`;
         const authMount = inCluster ? KUBERNETES_AUTH_MOUNT : `${KUBERNETES_AUTH_MOUNT}-${cluster.name}`;
-        const access = vaultAccess({ kvMount, authMount, policyPrefix, consumers: s.vaultConsumers });
+        const access = vaultAccess({ kvMount, authMount, policyPrefix: inCluster ? IN_CLUSTER_POLICY_PREFIX : `${cluster.name}-`, consumers: s.vaultConsumers });
+        this.bootstrapDocument = bootstrapDocument(access);
         const bootstrapSa = new k8s.core.v1.ServiceAccount(
             `${name}-bootstrap`,
             { metadata: { name: BOOTSTRAP_SERVICE_ACCOUNT, namespace: VAULT_NAMESPACE, labels: { ...LAYER_LABELS } }, automountServiceAccountToken: false },
             { ...k8sOpts, dependsOn: [namespace] },
         );
+        const optionalArn = (x: aws.secretsmanager.Secret | undefined) => (x ? x.arn : pulumi.output(""));
         const bootstrapIdentity = new WorkloadIdentity(
             `${name}-bootstrap`,
             {
@@ -442,31 +198,18 @@ export class Secrets extends pulumi.ComponentResource {
                 namespace: VAULT_NAMESPACE,
                 serviceAccount: BOOTSTRAP_SERVICE_ACCOUNT,
                 policy: pulumi
-                    .all([secretsKey.arn, acct.dnsSuffix, recoverySecret?.arn, adminTokenSecret?.arn])
+                    .all([secretsKey.arn, acct.dnsSuffix, optionalArn(recoverySecret), optionalArn(adminTokenSecret)])
                     .apply(([kmsKeyArn, dnsSuffix, recoverySecretArn, adminTokenSecretArn]) =>
-                        bootstrapPolicy({
-                            kmsKeyArn,
-                            dnsSuffix,
-                            region: acct.region,
-                            ...(recoverySecretArn ? { recoverySecretArn } : {}),
-                            ...(adminTokenSecretArn ? { adminTokenSecretArn } : {}),
-                        }),
+                        bootstrapPolicy({ kmsKeyArn, dnsSuffix, region: acct.region, ...(recoverySecretArn ? { recoverySecretArn } : {}), ...(adminTokenSecretArn ? { adminTokenSecretArn } : {}) }),
                     ),
                 partition: acct.partition,
                 tags,
             },
             parent,
         );
-        const kubernetesHost = inCluster ? pulumi.output("https://kubernetes.default.svc:443") : cluster.endpoint;
-        const files = kubernetesHost.apply((host) =>
-            bootstrapFiles(access, {
-                mode: s.vault.mode,
-                vaultAddress,
-                recoveryShares: s.vault.recoveryShares,
-                recoveryThreshold: s.vault.recoveryThreshold,
-                kubernetesHost: host,
-                region: acct.region,
-            }),
+        // In-cluster Vault reviews tokens through the in-cluster API service; an external one through the endpoint.
+        const files = (inCluster ? pulumi.output("https://kubernetes.default.svc:443") : cluster.endpoint).apply((kubernetesHost) =>
+            bootstrapFiles(access, { mode: s.vault.mode, vaultAddress: this.vault.address, recoveryShares: s.vault.recoveryShares, recoveryThreshold: s.vault.recoveryThreshold, kubernetesHost, region: acct.region }),
         );
         const bootstrapConfig = new k8s.core.v1.ConfigMap(
             `${name}-bootstrap`,
@@ -478,128 +221,68 @@ export class Secrets extends pulumi.ComponentResource {
             `${name}-bootstrap`,
             {
                 metadata: { namespace: VAULT_NAMESPACE, labels: { "app.kubernetes.io/name": "vault-bootstrap", ...LAYER_LABELS } },
-                spec: pulumi
-                    .all([bootstrapConfig.metadata.name, files, recoverySecret?.arn, adminTokenSecret?.arn])
-                    .apply(([configMapName, f, recoveryArn, adminArn]) =>
-                        bootstrapJobSpec({
-                            configMapName,
-                            checksum: bootstrapChecksum(f),
-                            external: !inCluster,
-                            env: {
-                                ...(recoveryArn ? { RECOVERY_SECRET_ARN: recoveryArn } : {}),
-                                ...(adminArn ? { ADMIN_TOKEN_SECRET_ARN: adminArn } : {}),
-                            },
-                        }),
-                    ),
+                spec: pulumi.all([bootstrapConfig.metadata.name, files, optionalArn(recoverySecret), optionalArn(adminTokenSecret)]).apply(([configMapName, f, recoveryArn, adminArn]) =>
+                    bootstrapJobSpec({
+                        configMapName,
+                        checksum: bootstrapChecksum(f),
+                        external: !inCluster,
+                        env: { ...(recoveryArn ? { RECOVERY_SECRET_ARN: recoveryArn } : {}), ...(adminArn ? { ADMIN_TOKEN_SECRET_ARN: adminArn } : {}) },
+                    }),
+                ),
             },
-            {
-                ...k8sOpts,
-                dependsOn: [
-                    ...vaultReady,
-                    ...reviewerDeps,
-                    bootstrapSa,
-                    bootstrapConfig,
-                    ...bootstrapIdentity.permissions,
-                    bootstrapIdentity.association,
-                    cluster.podIdentityAgent,
-                ],
-            },
+            { ...k8sOpts, dependsOn: [...this.vault.ready, bootstrapSa, bootstrapConfig, ...bootstrapIdentity.permissions, bootstrapIdentity.association, cluster.podIdentityAgent] },
         );
 
         // ---- Vault stores ----------------------------------------------------------------------------------------------
-        const vaultStoreDeps = [eso.release, this.bootstrapJob, ...vaultReady];
-        const vaultStore = new k8s.apiextensions.CustomResource(
-            `${name}-vault-store`,
-            {
-                apiVersion: STORE_API_VERSION,
-                kind: "ClusterSecretStore",
-                metadata: { name: VAULT_STORE, labels: { ...LAYER_LABELS } },
-                spec: vaultStoreSpec({
-                    server: vaultAddress,
-                    kvMount,
-                    authMount,
-                    role: ESO_VAULT_ROLE,
-                    serviceAccount: { name: ESO_SERVICE_ACCOUNT, namespace: ESO_NAMESPACE },
-                    caNamespace: VAULT_NAMESPACE,
-                    conditions: platformNamespacesOnly(),
-                }),
-            },
-            { ...k8sOpts, dependsOn: vaultStoreDeps },
-        );
+        const vaultDeps = [eso.release, this.bootstrapJob, ...this.vault.ready];
+        const vaultStore = (serviceAccount: { name: string; namespace: string }, role: string, conditions: Record<string, unknown>[]) =>
+            vaultStoreSpec({ server: this.vault.address, kvMount, authMount, role, serviceAccount, caNamespace: VAULT_NAMESPACE, conditions });
+        const stores: pulumi.Resource[] = [awsStore, store("vault-store", "ClusterSecretStore", VAULT_STORE, vaultStore({ name: ESO_SERVICE_ACCOUNT, namespace: ESO_NAMESPACE }, ESO_VAULT_ROLE, platformNamespacesOnly()), vaultDeps)];
         const consumerStores = new Map<string, { store: string; pathPrefix: string }>();
-        const storeResources: pulumi.Resource[] = [awsStore, vaultStore];
         for (const c of s.vaultConsumers) {
-            const store = consumerStoreName(c.namespace, c.serviceAccount);
-            storeResources.push(
-                new k8s.apiextensions.CustomResource(
-                    `${name}-${store}`,
-                    {
-                        apiVersion: STORE_API_VERSION,
-                        kind: "ClusterSecretStore",
-                        metadata: { name: store, labels: { ...LAYER_LABELS } },
-                        spec: vaultStoreSpec({
-                            server: vaultAddress,
-                            kvMount,
-                            authMount,
-                            role: consumerRole(c),
-                            serviceAccount: { name: c.serviceAccount, namespace: c.namespace },
-                            caNamespace: VAULT_NAMESPACE,
-                            conditions: onlyNamespace(c.namespace),
-                        }),
-                    },
-                    { ...k8sOpts, dependsOn: vaultStoreDeps },
-                ),
-            );
-            consumerStores.set(`${c.namespace}/${c.serviceAccount}`, { store, pathPrefix: consumerPath(c) });
+            const storeName = consumerStoreName(c.namespace, c.serviceAccount);
+            stores.push(store(storeName, "ClusterSecretStore", storeName, vaultStore({ name: c.serviceAccount, namespace: c.namespace }, consumerRole(c), onlyNamespace(c.namespace)), vaultDeps));
+            consumerStores.set(`${c.namespace}/${c.serviceAccount}`, { store: storeName, pathPrefix: consumerPath(c) });
         }
 
         this.contract = {
             vaultStore: VAULT_STORE,
             awsStore: AWS_STORE,
-            ready: [eso.release, ...storeResources],
+            ready: [eso.release, ...stores],
             kvMount,
             awsSecretPrefix,
             kmsKeyArn: secretsKey.arn,
             vault: {
-                address: vaultAddress,
+                address: this.vault.address,
                 caConfigMap: { ...VAULT_CA_CONFIGMAP },
                 caNamespace: VAULT_NAMESPACE,
                 kubernetesAuthMount: authMount,
                 audience: VAULT_AUDIENCE,
                 snapshot: { ...SNAPSHOT_ACCESS },
             },
-            vaultAccessFor: (namespace: string, serviceAccount: string) => {
-                const found = consumerStores.get(`${namespace}/${serviceAccount}`);
+            vaultAccessFor: (ns: string, sa: string) => {
+                const found = consumerStores.get(`${ns}/${sa}`);
                 if (!found) {
                     throw new Error(
-                        `platform:secrets.vaultConsumers: expected an entry { namespace: ${namespace}, serviceAccount: ${serviceAccount} } ` +
-                            `for a service that reads Vault, found ${JSON.stringify(s.vaultConsumers.map((c) => `${c.namespace}/${c.serviceAccount}`))}`,
+                        `platform:secrets.vaultConsumers: expected an entry { namespace: ${ns}, serviceAccount: ${sa} } for a service that reads Vault, ` +
+                            `found ${JSON.stringify(s.vaultConsumers.map((c) => `${c.namespace}/${c.serviceAccount}`))}`,
                     );
                 }
                 return { ...found };
             },
         };
         this.outputs = {
-            vaultAddress,
+            vaultAddress: this.vault.address,
             vaultMode: s.vault.mode,
             ...(recoverySecret ? { vaultRecoveryKeysSecretArn: recoverySecret.arn } : {}),
-            ...(sealKeyArn ? { vaultSealKeyArn: sealKeyArn } : {}),
+            ...(this.vault.sealKey ? { vaultSealKeyArn: this.vault.sealKey.arn } : {}),
             secretsKmsKeyArn: secretsKey.arn,
             awsSecretPrefix,
             secretStores: [AWS_STORE, VAULT_STORE, ...[...consumerStores.values()].map((c) => c.store)],
         };
         this.notices = inCluster
-            ? [
-                  `Vault: ${s.vault.replicas} Raft replica(s) on the platform pool; the bootstrap Job initialises it on the first up and stores the recovery keys in ${recoverySecretName(cluster.name)} (custody: docs/secrets.md)`,
-              ]
-            : [
-                  `Vault: external at ${vaultAddress}; before the first up its operators store an admin token in ${adminTokenSecretName(cluster.name)} (docs/secrets.md "External Vault")`,
-              ];
-        // Nothing the bootstrap document contains is secret; kept reachable for the tests through the component.
-        this.bootstrapDocument = bootstrapDocument(access);
-        this.registerOutputs({ vaultAddress, awsSecretPrefix });
+            ? [`vault: ${s.vault.replicas} Raft replica(s) on the platform pool; the bootstrap Job initialises Vault on the first up and stores the recovery keys in Secrets Manager ${recoverySecretName(cluster.name)} (custody: README "Secrets runbook")`]
+            : [`vault: external at ${this.vault.address}; before the first up its operators store an admin token in Secrets Manager ${adminTokenSecretName(cluster.name)} (docs/secrets.md "External Vault")`];
+        this.registerOutputs({ vaultAddress: this.vault.address, awsSecretPrefix });
     }
-
-    /** The Vault policies and roles the bootstrap applies (JSON), for review and tests. */
-    readonly bootstrapDocument: string;
 }
