@@ -45,7 +45,8 @@ export function externalSecretSpec(args: Omit<ExternalSecretArgs, "namespace" | 
     };
 }
 
-export function externalSecret(name: string, args: ExternalSecretArgs, opts: { parent: pulumi.Resource; provider: k8s.Provider }): k8s.apiextensions.CustomResource {
+/** `provider` may be left out inside a component that was given the Kubernetes provider (children inherit it). */
+export function externalSecret(name: string, args: ExternalSecretArgs, opts: { parent: pulumi.Resource; provider?: k8s.Provider }): k8s.apiextensions.CustomResource {
     if (args.data.length === 0) throw new Error(`ExternalSecret ${name}: expected at least one data entry`);
     return new k8s.apiextensions.CustomResource(
         name,
@@ -55,6 +56,6 @@ export function externalSecret(name: string, args: ExternalSecretArgs, opts: { p
             metadata: { name: args.secretName, namespace: args.namespace, ...(args.labels ? { labels: args.labels } : {}) },
             spec: externalSecretSpec(args),
         },
-        { parent: opts.parent, provider: opts.provider, dependsOn: args.dependsOn },
+        { parent: opts.parent, ...(opts.provider ? { provider: opts.provider } : {}), dependsOn: args.dependsOn },
     );
 }

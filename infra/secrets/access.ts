@@ -134,3 +134,20 @@ export function bootstrapDocument(access: VaultAccess): string {
         2,
     );
 }
+
+/**
+ * SecretsContract.vaultAccessFor: the store (named by `storeName`) and kv path of a declared consumer, or an error
+ * naming the config key when the service account is not declared.
+ */
+export function consumerLookup(consumers: VaultConsumer[], storeName: (namespace: string, serviceAccount: string) => string) {
+    return (namespace: string, serviceAccount: string): { store: string; pathPrefix: string } => {
+        const c = consumers.find((x) => x.namespace === namespace && x.serviceAccount === serviceAccount);
+        if (!c) {
+            throw new Error(
+                `platform:secrets.vaultConsumers: expected an entry { namespace: ${namespace}, serviceAccount: ${serviceAccount} } for a service that reads Vault, ` +
+                    `found ${JSON.stringify(consumers.map((x) => `${x.namespace}/${x.serviceAccount}`))}`,
+            );
+        }
+        return { store: storeName(namespace, serviceAccount), pathPrefix: consumerPath(c) };
+    };
+}

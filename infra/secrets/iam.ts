@@ -116,14 +116,16 @@ export interface AwsStorePolicyArgs {
     kmsKeyArn: string;
     /** Secrets other layers own and encrypt with their keys (the data tier's RDS master secret, Valkey token). */
     extraSecretArns: string[];
+    /** The keys those secrets are encrypted with (DataContract.kmsKeyArn). */
+    extraKeyArns: string[];
     /** Secrets the store must never read even if a name matched (the recovery keys, Vault's TLS key). */
     deniedSecretArns: string[];
 }
 
 /**
  * The external-secrets controller's Pod Identity role for the AWS Secrets Manager ClusterSecretStore: read exactly
- * `secret:${prefix}*` and the listed ARNs; decrypt with the platform key, and with any other key only through Secrets
- * Manager for exactly those secrets (kms:EncryptionContext:SecretARN, the context Secrets Manager passes to KMS). No
+ * `secret:${prefix}*` and the listed ARNs; decrypt with the platform key, and with the other layers' keys only through
+ * Secrets Manager for exactly those secrets (kms:EncryptionContext:SecretARN, the context Secrets Manager passes). No
  * ListSecrets/BatchGetSecretValue: the stores use explicit keys, never `find`.
  */
 export function awsStorePolicy(a: AwsStorePolicyArgs): PolicyDocument {
@@ -143,12 +145,12 @@ export function awsStorePolicy(a: AwsStorePolicyArgs): PolicyDocument {
             Condition: { StringEquals: { "kms:ViaService": via } },
         },
     ];
-    if (a.extraSecretArns.length > 0) {
+    if (a.extraSecretArns.length > 0 && a.extraKeyArns.length > 0) {
         statements.push({
             Sid: "DecryptDataTierSecrets",
             Effect: "Allow",
             Action: "kms:Decrypt",
-            Resource: `arn:${a.partition}:kms:${a.region}:${a.accountId}:key/*`,
+            Resource: a.extraKeyArns,
             Condition: {
                 StringEquals: { "kms:ViaService": via },
                 "ForAnyValue:StringEquals": { "kms:EncryptionContext:SecretARN": a.extraSecretArns },

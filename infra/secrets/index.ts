@@ -14,7 +14,7 @@ import { customerKey } from "../lib/kms";
 import { Tags, withTags } from "../lib/naming";
 import { systemChart } from "../lib/systemChart";
 import { WorkloadIdentity } from "../lib/workloadIdentity";
-import { bootstrapDocument, consumerPath, consumerRole, vaultAccess } from "./access";
+import { bootstrapDocument, consumerLookup, consumerRole, vaultAccess } from "./access";
 import { bootstrapChecksum, bootstrapFiles, bootstrapJobSpec } from "./bootstrap";
 import { SecretsSettings } from "./config";
 import { SecretsContract } from "./contract";
@@ -118,9 +118,9 @@ export class Secrets extends pulumi.ComponentResource {
 
         // ---- external-secrets ----------------------------------------------------------------------------------------
         const awsStoreDocument = pulumi
-            .all([acct.partition, acct.accountId, acct.dnsSuffix, secretsKey.arn, args.data.database.credentialSecretArn, args.data.cache.authTokenSecretArn, pulumi.all(internals.map((x) => x.arn))])
-            .apply(([partition, accountId, dnsSuffix, kmsKeyArn, dbArn, cacheArn, deniedSecretArns]) =>
-                awsStorePolicy({ partition, region: acct.region, accountId, dnsSuffix, secretPrefix: awsSecretPrefix, kmsKeyArn, extraSecretArns: [dbArn, cacheArn], deniedSecretArns }),
+            .all([acct.partition, acct.accountId, acct.dnsSuffix, secretsKey.arn, args.data.database.credentialSecretArn, args.data.cache.authTokenSecretArn, args.data.kmsKeyArn, pulumi.all(internals.map((x) => x.arn))])
+            .apply(([partition, accountId, dnsSuffix, kmsKeyArn, dbArn, cacheArn, dataKeyArn, deniedSecretArns]) =>
+                awsStorePolicy({ partition, region: acct.region, accountId, dnsSuffix, secretPrefix: awsSecretPrefix, kmsKeyArn, extraSecretArns: [dbArn, cacheArn], extraKeyArns: [dataKeyArn], deniedSecretArns }),
             );
         const eso = systemChart(
             ESO_RELEASE,
@@ -238,17 +238,16 @@ export class Secrets extends pulumi.ComponentResource {
         const vaultStore = (serviceAccount: { name: string; namespace: string }, role: string, conditions: Record<string, unknown>[]) =>
             vaultStoreSpec({ server: this.vault.address, kvMount, authMount, role, serviceAccount, caNamespace: VAULT_NAMESPACE, conditions });
         const stores: pulumi.Resource[] = [awsStore, store("vault-store", "ClusterSecretStore", VAULT_STORE, vaultStore({ name: ESO_SERVICE_ACCOUNT, namespace: ESO_NAMESPACE }, ESO_VAULT_ROLE, platformNamespacesOnly()), vaultDeps)];
-        const consumerStores = new Map<string, { store: string; pathPrefix: string }>();
         for (const c of s.vaultConsumers) {
             const storeName = consumerStoreName(c.namespace, c.serviceAccount);
             stores.push(store(storeName, "ClusterSecretStore", storeName, vaultStore({ name: c.serviceAccount, namespace: c.namespace }, consumerRole(c), onlyNamespace(c.namespace)), vaultDeps));
-            consumerStores.set(`${c.namespace}/${c.serviceAccount}`, { store: storeName, pathPrefix: consumerPath(c) });
         }
 
         this.contract = {
             vaultStore: VAULT_STORE,
             awsStore: AWS_STORE,
             ready: [eso.release, ...stores],
+            refreshInterval: s.refreshInterval,
             kvMount,
             awsSecretPrefix,
             kmsKeyArn: secretsKey.arn,
@@ -260,16 +259,7 @@ export class Secrets extends pulumi.ComponentResource {
                 audience: VAULT_AUDIENCE,
                 snapshot: { ...SNAPSHOT_ACCESS },
             },
-            vaultAccessFor: (ns: string, sa: string) => {
-                const found = consumerStores.get(`${ns}/${sa}`);
-                if (!found) {
-                    throw new Error(
-                        `platform:secrets.vaultConsumers: expected an entry { namespace: ${ns}, serviceAccount: ${sa} } for a service that reads Vault, ` +
-                            `found ${JSON.stringify(s.vaultConsumers.map((c) => `${c.namespace}/${c.serviceAccount}`))}`,
-                    );
-                }
-                return { ...found };
-            },
+            vaultAccessFor: consumerLookup(s.vaultConsumers, consumerStoreName),
         };
         this.outputs = {
             vaultAddress: this.vault.address,
@@ -278,7 +268,7 @@ export class Secrets extends pulumi.ComponentResource {
             ...(this.vault.sealKey ? { vaultSealKeyArn: this.vault.sealKey.arn } : {}),
             secretsKmsKeyArn: secretsKey.arn,
             awsSecretPrefix,
-            secretStores: [AWS_STORE, VAULT_STORE, ...[...consumerStores.values()].map((c) => c.store)],
+            secretStores: [AWS_STORE, VAULT_STORE, ...s.vaultConsumers.map((c) => consumerStoreName(c.namespace, c.serviceAccount))],
         };
         this.notices = inCluster
             ? [`vault: ${s.vault.replicas} Raft replica(s) on the platform pool; the bootstrap Job initialises Vault on the first up and stores the recovery keys in Secrets Manager ${recoverySecretName(cluster.name)} (custody: README "Secrets runbook")`]

@@ -17,6 +17,7 @@ const VAULT_ROLE = "arn:aws:iam::123456789012:role/vault-seal";
 const DB = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234-AbCdEf";
 const CACHE = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:platform-prod/data/valkey-auth-token-AbCdEf";
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1111";
+const DATA_KEY = "arn:aws:kms:eu-west-1:123456789012:key/2222";
 
 describe("secrets IAM: the seal key", () => {
     const doc = sealKeyPolicy({ accountId: "123456789012", partition: "aws", vaultRoleArn: VAULT_ROLE });
@@ -72,6 +73,7 @@ describe("secrets IAM: the AWS Secrets Manager store", () => {
         secretPrefix: "platform-prod/",
         kmsKeyArn: KEY,
         extraSecretArns: [DB, CACHE],
+        extraKeyArns: [DATA_KEY],
         deniedSecretArns: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:platform-prod-vault/recovery-keys-x"],
     });
     const sid = (s: string) => doc.Statement.find((x) => x.Sid === s);
@@ -89,6 +91,7 @@ describe("secrets IAM: the AWS Secrets Manager store", () => {
 
     it("decrypts with the platform key through Secrets Manager, and with other keys only for the data tier's secrets", () => {
         assert.deepStrictEqual(sid("DecryptPlatformSecrets"), { Sid: "DecryptPlatformSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: KEY, Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } } });
+        assert.deepStrictEqual(sid("DecryptDataTierSecrets")?.Resource, [DATA_KEY]);
         assert.deepStrictEqual(sid("DecryptDataTierSecrets")?.Condition, {
             StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" },
             "ForAnyValue:StringEquals": { "kms:EncryptionContext:SecretARN": [DB, CACHE] },
