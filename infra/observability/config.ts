@@ -40,9 +40,10 @@ const observability = z.strictObject({
         /** admin-user and admin-password properties of this secret become Grafana's admin credentials. */
         adminSecret: z.strictObject({ store: z.enum(["vault", "aws"]), key: remoteRef.shape.key }),
     }),
+    /** Each receiver is off when absent or null (null switches off a default of the environment). */
     receivers: z.strictObject({
-        slack: z.strictObject({ channel: z.string().regex(/^#[\w.-]{1,80}$/, { message: "expected a channel like #platform-alerts" }), webhookUrl: remoteRef }).optional(),
-        pagerduty: z.strictObject({ routingKey: remoteRef }).optional(),
+        slack: z.strictObject({ channel: z.string().regex(/^#[\w.-]{1,80}$/, { message: "expected a channel like #platform-alerts" }), webhookUrl: remoteRef }).nullable().optional(),
+        pagerduty: z.strictObject({ routingKey: remoteRef }).nullable().optional(),
         email: z
             .strictObject({
                 to: z.email({ message: "expected an e-mail address" }),
@@ -51,9 +52,10 @@ const observability = z.strictObject({
                 username: z.string().min(1),
                 password: remoteRef,
             })
+            .nullable()
             .optional(),
         /** The Watchdog's heartbeat target (a dead-man's-switch service URL, kept secret because it accepts pings). */
-        deadMansSwitch: z.strictObject({ url: remoteRef }).optional(),
+        deadMansSwitch: z.strictObject({ url: remoteRef }).nullable().optional(),
     }),
     cloudwatch: z.strictObject({
         enabled: z.boolean(),
