@@ -86,8 +86,8 @@ const common = {
     thresholds: { rdsFreeStorageGiB: 5, rdsMaxConnections: 150, rdsFreeableMemoryMiB: 256, cpuPercent: 80, cacheMemoryPercent: 80, cacheEvictionsPerMinute: 10, mongoOpenCursors: 1000 },
 } as const;
 
-/** Conventional Vault kv paths (under the SecretsContract kvMount) the operators fill; see docs/observability.md. */
-const ALERTMANAGER_SECRET = "observability/alertmanager";
+/** Conventional Vault kv paths (relative to the kvMount; the Vault store reads only platform/*): see docs/observability.md. */
+const ALERTMANAGER_SECRET = "platform/observability/alertmanager";
 
 export const observabilitySection: ConfigSection<z.ZodRawShape> & { shape: typeof shape } = {
     shape,
@@ -97,7 +97,7 @@ export const observabilitySection: ConfigSection<z.ZodRawShape> & { shape: typeo
                 ...common,
                 prometheus: { replicas: 1, retention: "7d", retentionSize: "18GB", storageSize: "20Gi", scrapeInterval: "30s", resources: { cpu: "250m", memory: "1Gi", memoryLimit: "2Gi" } },
                 alertmanager: { replicas: 1, storageSize: "1Gi", resources: { cpu: "20m", memory: "64Mi", memoryLimit: "128Mi" } },
-                grafana: { resources: { cpu: "50m", memory: "192Mi", memoryLimit: "384Mi" }, adminSecret: { store: "vault", key: "observability/grafana" } },
+                grafana: { resources: { cpu: "50m", memory: "192Mi", memoryLimit: "384Mi" }, adminSecret: { store: "vault", key: "platform/observability/grafana" } },
                 // No receivers in dev by default: alerts stay visible in Alertmanager and Grafana but notify no one.
                 receivers: {},
             },
@@ -107,7 +107,7 @@ export const observabilitySection: ConfigSection<z.ZodRawShape> & { shape: typeo
                 ...common,
                 prometheus: { replicas: 2, retention: "30d", retentionSize: "90GB", storageSize: "100Gi", scrapeInterval: "30s", resources: { cpu: "1", memory: "4Gi", memoryLimit: "6Gi" } },
                 alertmanager: { replicas: 3, storageSize: "2Gi", resources: { cpu: "50m", memory: "128Mi", memoryLimit: "256Mi" } },
-                grafana: { resources: { cpu: "100m", memory: "256Mi", memoryLimit: "512Mi" }, adminSecret: { store: "vault", key: "observability/grafana" } },
+                grafana: { resources: { cpu: "100m", memory: "256Mi", memoryLimit: "512Mi" }, adminSecret: { store: "vault", key: "platform/observability/grafana" } },
                 receivers: {
                     slack: { channel: "#platform-alerts", webhookUrl: { store: "vault", key: ALERTMANAGER_SECRET, property: "slack-webhook-url" } },
                     pagerduty: { routingKey: { store: "vault", key: ALERTMANAGER_SECRET, property: "pagerduty-routing-key" } },

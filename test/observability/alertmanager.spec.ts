@@ -112,9 +112,9 @@ describe("observability: Alertmanager routes and receivers", () => {
 
     it("the receivers' ExternalSecret items carry each receiver's RemoteRef", () => {
         assert.deepStrictEqual(receiverSecretItems(prod.receivers), [
-            { secretKey: "slack-webhook-url", ref: { store: "vault", key: "observability/alertmanager", property: "slack-webhook-url" } },
-            { secretKey: "pagerduty-routing-key", ref: { store: "vault", key: "observability/alertmanager", property: "pagerduty-routing-key" } },
-            { secretKey: "deadmansswitch-url", ref: { store: "vault", key: "observability/alertmanager", property: "deadmansswitch-url" } },
+            { secretKey: "slack-webhook-url", ref: { store: "vault", key: "platform/observability/alertmanager", property: "slack-webhook-url" } },
+            { secretKey: "pagerduty-routing-key", ref: { store: "vault", key: "platform/observability/alertmanager", property: "pagerduty-routing-key" } },
+            { secretKey: "deadmansswitch-url", ref: { store: "vault", key: "platform/observability/alertmanager", property: "deadmansswitch-url" } },
         ]);
         assert.deepStrictEqual(receiverSecretItems({}), []);
     });
