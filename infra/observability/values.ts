@@ -12,6 +12,7 @@ import { ObservabilitySettings } from "./config";
 import { YaceConfig } from "./yace";
 
 export const NAMESPACE = "monitoring";
+export const NODE_EXPORTER_NAMESPACE = "kube-system";
 export const CRDS_RELEASE = "prometheus-operator-crds";
 export const STACK_RELEASE = "kps";
 /** fullnameOverride: objects are named kps-prometheus, kps-alertmanager, kps-operator (not kps-kube-prometheus-stack-*). */
@@ -239,6 +240,9 @@ export function stackValues(a: StackValuesArgs): Record<string, unknown> {
             metricLabelsAllowlist: ["pods=[vault-sealed,vault-active]"],
         },
         "prometheus-node-exporter": {
+            // hostNetwork, hostPID and hostPath mounts: not admitted under the monitoring namespace's baseline Pod
+            // Security, so the DaemonSet runs in kube-system (which EKS leaves unrestricted).
+            namespaceOverride: NODE_EXPORTER_NAMESPACE,
             // A DaemonSet on every node: tolerate every taint (system, platform pool, Karpenter startup taints).
             tolerations: [{ operator: "Exists" }],
             resources: SMALL.nodeExporter,
