@@ -2,7 +2,7 @@
 // grafana, receivers, cloudwatch, mongodb?, thresholds }. Receivers name WHERE their secrets live (a Vault kv path or an
 // AWS Secrets Manager name, plus the property), never a secret value: external-secrets syncs them into the cluster.
 import { z } from "zod";
-import { ConfigSection, type Environment, quantity } from "../lib/configSchema";
+import { configSection, quantity } from "../lib/configSchema";
 
 /** A secret's location in one of the platform's stores. `aws` keys are relative to the SecretsContract awsSecretPrefix. */
 export const remoteRef = z.strictObject({
@@ -89,7 +89,7 @@ const common = {
 /** Conventional Vault kv paths (relative to the kvMount; the Vault store reads only platform/*): see docs/observability.md. */
 const ALERTMANAGER_SECRET = "platform/observability/alertmanager";
 
-export const observabilitySection: ConfigSection<z.ZodRawShape> & { shape: typeof shape } = {
+export const observabilitySection = configSection({
     shape,
     defaults: {
         dev: {
@@ -116,11 +116,11 @@ export const observabilitySection: ConfigSection<z.ZodRawShape> & { shape: typeo
             },
         },
     },
-    checks: (v: Record<string, unknown> & { environment: Environment }) => {
+    checks: (v, environment) => {
         const out: { key: string; message: string }[] = [];
-        const o = v["observability"] as ObservabilitySettings;
+        const o = v.observability;
         const r = o.receivers;
-        if (v.environment === "prod") {
+        if (environment === "prod") {
             if (!r.pagerduty && !r.email) out.push({ key: "observability.receivers", message: "expected a paging receiver (pagerduty or email) in prod, found none: critical alerts would page no one" });
             if (!r.deadMansSwitch) out.push({ key: "observability.receivers.deadMansSwitch", message: "expected a dead-man's-switch receiver in prod (without it a dead Alertmanager goes unnoticed), found none" });
             if (o.prometheus.replicas < 2) out.push({ key: "observability.prometheus.replicas", message: `expected at least 2 in prod (one per zone, hard anti-affinity), found ${o.prometheus.replicas}` });
@@ -138,4 +138,4 @@ export const observabilitySection: ConfigSection<z.ZodRawShape> & { shape: typeo
         }
         return out;
     },
-};
+});
