@@ -7,6 +7,7 @@
 //   prometheus-yet-another-cloudwatch-exporter 0.47.0  @ 4c55d569
 //   prometheus-mongodb-exporter 3.22.0  @ 6a837b0f
 import { stringify as yamlStringify } from "yaml";
+import { Placement } from "../lib/placement";
 import { AlertmanagerConfig, RECEIVER_SECRET } from "./alertmanager";
 import { ObservabilitySettings } from "./config";
 import { YaceConfig } from "./yace";
@@ -27,18 +28,8 @@ export const DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
 /** Datasource uids: the kps default Prometheus datasource uid (grafana.sidecar.datasources.uid) and ours. */
 export const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", tempo: "tempo" } as const;
 
-export interface Toleration {
-    key?: string;
-    operator: "Exists" | "Equal";
-    value?: string;
-    effect?: "NoSchedule" | "NoExecute" | "PreferNoSchedule";
-}
-
-/** The parts of a placement the values need (the kit's Placement has these plus pool and dependsOn). */
-export interface PodPlacement {
-    nodeSelector: Record<string, string>;
-    tolerations: Toleration[];
-}
+/** The parts of a kit Placement the values need (nodeSelector and tolerations under each chart's own keys). */
+export type PodPlacement = Pick<Placement, "nodeSelector" | "tolerations">;
 
 export interface Resources {
     requests: { cpu: string; memory: string };
