@@ -15,6 +15,7 @@ import {
     logRetentionDays,
     pulumiConfigSource,
 } from "./lib/configSchema";
+import { networkSection } from "./network/config";
 import { karpenterSection } from "./karpenter/config";
 import { dataSection } from "./data/config";
 import { ingressSection } from "./ingress/config";
@@ -58,11 +59,12 @@ const coreShape = {
 };
 
 // To add a layer's keys: spread its `shape` into platformShape below and list the section here.
-const LAYER_SECTIONS = [karpenterSection, dataSection, ingressSection, workloadsSection] as const;
+const LAYER_SECTIONS = [networkSection, karpenterSection, dataSection, ingressSection, workloadsSection] as const;
 
 type CoreShape = typeof coreShape;
 export const platformShape = {
     ...coreShape,
+    ...networkSection.shape,
     ...karpenterSection.shape,
     ...dataSection.shape,
     ...ingressSection.shape,

@@ -74,6 +74,7 @@ export class Platform extends pulumi.ComponentResource {
                 clusterName: cfg.clusterName,
                 region: cfg.region,
                 logRetentionDays: cfg.logRetentionDays,
+                interfaceEndpoints: cfg.interfaceEndpoints,
                 tags,
             },
             { parent: this },
