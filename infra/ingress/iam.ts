@@ -1,5 +1,6 @@
 // IAM documents of the ingress layer, as pure data.
-import { PolicyDocument, policyDocument } from "../lib/iamDocuments";
+import { PolicyDocument, Statement, policyDocument } from "../lib/iamDocuments";
+import { denyInsecureTransport } from "../lib/secureBucket";
 
 /**
  * AWS Load Balancer Controller v3.5.0 permissions: the 16 statements of
@@ -264,21 +265,16 @@ export interface AccessLogBucketPolicyArgs {
  */
 export function accessLogBucketPolicy(args: AccessLogBucketPolicyArgs): PolicyDocument {
     const bucketArn = `arn:${args.partition}:s3:::${args.bucketName}`;
-    return policyDocument([
-        {
-            Sid: "AllowElbLogDelivery",
-            Effect: "Allow",
-            Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: `${bucketArn}/${args.prefix}/AWSLogs/${args.accountId}/*`,
-        },
-        {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-    ]);
+    return policyDocument([elbLogDeliveryStatement(bucketArn, args.prefix, args.accountId), denyInsecureTransport(bucketArn)]);
+}
+
+/** The first statement of accessLogBucketPolicy: the ALB log-delivery service may write under the prefix and account. */
+export function elbLogDeliveryStatement(bucketArn: string, prefix: string, accountId: string): Statement {
+    return {
+        Sid: "AllowElbLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/${prefix}/AWSLogs/${accountId}/*`,
+    };
 }

@@ -1,25 +1,22 @@
 // Config section of the network: optional VPC interface endpoints for the AWS APIs (endpoints.ts).
 // Key: platform:interfaceEndpoints = a list of sts, secretsmanager, kms, ecr.api, ecr.dkr, logs ([] = none).
 import { z } from "zod";
-import { ConfigSection, type Environment } from "../lib/configSchema";
-import { INTERFACE_ENDPOINT_SERVICES, InterfaceEndpointService } from "./endpoints";
+import { ConfigProblem, configSection } from "../lib/configSchema";
+import { INTERFACE_ENDPOINT_SERVICES } from "./endpoints";
 
 const interfaceEndpoints = z.array(z.enum(INTERFACE_ENDPOINT_SERVICES));
 const shape = { interfaceEndpoints };
 
-// Typed as ConfigSection<z.ZodRawShape> (with the precise shape kept) so that LAYER_SECTIONS in
-// infra/config.ts can hold it.
-export const networkSection: ConfigSection<z.ZodRawShape> & { shape: typeof shape } = {
+export const networkSection = configSection({
     shape,
     defaults: {
         // dev calls the AWS APIs through NAT (public endpoints, HTTPS only from pods); prod keeps them in the VPC.
         dev: { interfaceEndpoints: [] },
         prod: { interfaceEndpoints: [...INTERFACE_ENDPOINT_SERVICES] },
     },
-    checks: (v: Record<string, unknown> & { environment: Environment }) => {
-        const out: { key: string; message: string }[] = [];
-        // Runs only after every key parsed, so the list has the schema's type.
-        const services = v["interfaceEndpoints"] as InterfaceEndpointService[];
+    checks: (v) => {
+        const out: ConfigProblem[] = [];
+        const services = v.interfaceEndpoints;
         const dupes = services.filter((s, i) => services.indexOf(s) !== i);
         if (dupes.length > 0) out.push({ key: "interfaceEndpoints", message: `expected each service once, found ${[...new Set(dupes)].map((d) => JSON.stringify(d)).join(", ")} more than once` });
         // Pulling from ECR uses both: the registry API (auth token, manifests) and the Docker endpoint
@@ -29,4 +26,4 @@ export const networkSection: ConfigSection<z.ZodRawShape> & { shape: typeof shap
         }
         return out;
     },
-};
+});
