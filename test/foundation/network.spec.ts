@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { Network, flowLogsTrustPolicy } from "../../infra/network";
 import { INTERFACE_ENDPOINT_SERVICES, endpointResourceName, interfaceEndpointArgs } from "../../infra/network/endpoints";
 import { planSubnets } from "../../infra/network/subnets";
@@ -157,7 +158,8 @@ describe("network: interface endpoint arguments", () => {
 });
 
 describe("network: interfaceEndpointSubnetCidrs (what services pass as aws.vpcEndpointCidrs)", () => {
-    const args = { vpcCidr: "10.30.0.0/16", azCount: 2, natStrategy: "single" as const, clusterName: "platform-t", region: "eu-west-1", logRetentionDays: 14, tags: {} };
+    const account = { accountId: pulumi.output("123456789012"), partition: pulumi.output("aws"), dnsSuffix: pulumi.output("amazonaws.com"), region: "eu-west-1" };
+    const args = { vpcCidr: "10.30.0.0/16", azCount: 2, natStrategy: "single" as const, clusterName: "platform-t", region: "eu-west-1", logRetentionDays: 14, account, tags: {} };
     it("is the data subnets when interface endpoints exist, empty otherwise", () => {
         assert.deepEqual(new Network("net-a", { ...args, interfaceEndpoints: ["sts", "kms"] }).interfaceEndpointSubnetCidrs, ["10.30.224.0/24", "10.30.225.0/24"]);
         assert.deepEqual(new Network("net-b", args).interfaceEndpointSubnetCidrs, []);
