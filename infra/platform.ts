@@ -56,6 +56,7 @@ export class Platform extends pulumi.ComponentResource {
                 clusterName: cfg.clusterName,
                 region: cfg.region,
                 logRetentionDays: cfg.logRetentionDays,
+                interfaceEndpoints: cfg.interfaceEndpoints,
                 account,
                 tags,
             },
