@@ -1,7 +1,7 @@
 // Creation order the engine will follow: custom resources after the release that installs their CRDs (and the operator
 // whose webhook validates PrometheusRules), releases after the secrets they mount, ExternalSecrets after the stores.
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import { ENVIRONMENT_DEFAULTS } from "../../infra/config";
 import { Observability } from "../../infra/observability";
 import { ObservabilitySettings } from "../../infra/observability/config";
@@ -14,7 +14,8 @@ describe("observability: dependencies", () => {
     let resources: RecordedResource[] = [];
     before(async () => {
         const run = await render(() => {
-            const storeReady = new pulumi.CustomResource("test:index:Ready", "eso-ready", {});
+            // Stands for the external-secrets release and stores the secrets layer hands over.
+            const storeReady = new k8s.core.v1.Namespace("eso-ready", {});
             new Observability("dep", {
                 cluster: fakeCluster("dep", "platform-prod"),
                 karpenter: fakeKarpenter(),
@@ -57,7 +58,7 @@ describe("observability: dependencies", () => {
     it("ExternalSecrets wait for the secrets layer's stores and the namespace", () => {
         for (const name of ["dep-grafana-admin", "dep-alertmanager-receivers", "dep-mongodb-uri"]) {
             const es = one(ES, name);
-            assert.ok(dependsOn(es, "test:index:Ready", "eso-ready"), name);
+            assert.ok(dependsOn(es, "kubernetes:core/v1:Namespace", "eso-ready"), name);
             assert.ok(dependsOn(es, "kubernetes:core/v1:Namespace", "dep-namespace"), name);
         }
     });

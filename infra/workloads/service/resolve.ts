@@ -4,10 +4,11 @@ import { isIpv4Cidr } from "../../lib/configSchema";
 import { parseQuantity } from "../quantity";
 import { AutoscalingArgs, ProbeCheck, ProbeSpec, ProbesArgs, ProductionServiceArgs } from "./args";
 import { ResolvedMonitoring, resolveMonitoring } from "./monitoring";
+import { ProblemsError } from "../../lib/problems";
 
-export class ServiceArgsError extends Error {
-    constructor(name: string, readonly problems: string[]) {
-        super(`ProductionService "${name}": invalid arguments (${problems.length}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+export class ServiceArgsError extends ProblemsError {
+    constructor(name: string, problems: string[]) {
+        super(`ProductionService "${name}": invalid arguments`, problems);
         this.name = "ServiceArgsError";
     }
 }
