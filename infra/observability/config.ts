@@ -120,6 +120,9 @@ export const observabilitySection = configSection({
         const out: { key: string; message: string }[] = [];
         const o = v.observability;
         const r = o.receivers;
+        // One Secret is mounted into Alertmanager and one ExternalSecret reads one store.
+        const stores = new Set([r.slack?.webhookUrl, r.pagerduty?.routingKey, r.email?.password, r.deadMansSwitch?.url].flatMap((ref) => (ref ? [ref.store] : [])));
+        if (stores.size > 1) out.push({ key: "observability.receivers", message: "expected every receiver secret in one store (vault or aws), found both" });
         if (environment === "prod") {
             if (!r.pagerduty && !r.email) out.push({ key: "observability.receivers", message: "expected a paging receiver (pagerduty or email) in prod, found none: critical alerts would page no one" });
             if (!r.deadMansSwitch) out.push({ key: "observability.receivers.deadMansSwitch", message: "expected a dead-man's-switch receiver in prod (without it a dead Alertmanager goes unnoticed), found none" });

@@ -139,11 +139,7 @@ export class Observability extends pulumi.ComponentResource {
             k8sOpts,
         );
         const items = receiverSecretItems(s.receivers);
-        const byStore = new Set(items.map((i) => i.ref.store));
-        if (byStore.size > 1) {
-            // One Secret is mounted into Alertmanager; one ExternalSecret reads one store.
-            throw new pulumi.RunError("platform:observability.receivers: expected every receiver secret in the same store (vault or aws), found both");
-        }
+        // The config check guarantees one store for every receiver secret (one ExternalSecret, one mounted Secret).
         const receiverSecret = items.length > 0
             ? externalSecret(
                   `${name}-alertmanager-receivers`,

@@ -75,6 +75,11 @@ describe("observability config", () => {
         assert.equal(quantityBytes("lots"), undefined);
     });
 
+    it("receiver secrets must come from one store", () => {
+        const msg = problems({ environment: "prod", observability: { receivers: { slack: { webhookUrl: { store: "aws" } } } } });
+        assert.match(msg, /platform:observability.receivers: expected every receiver secret in one store \(vault or aws\), found both/);
+    });
+
     it("an unknown key is reported", () => {
         assert.match(problems({ environment: "dev", observability: { grafanna: {} } }), /platform:observability.grafanna: not a known setting/);
     });
