@@ -129,6 +129,7 @@ export class Observability extends pulumi.ComponentResource {
             {
                 namespace: NAMESPACE,
                 secretName: GRAFANA_ADMIN_SECRET,
+                refreshInterval: secrets.refreshInterval,
                 store: store(s.grafana.adminSecret),
                 data: [
                     { secretKey: "admin-user", remoteRef: { key: remoteKey(s.grafana.adminSecret), property: "admin-user" } },
@@ -146,6 +147,7 @@ export class Observability extends pulumi.ComponentResource {
                   {
                       namespace: NAMESPACE,
                       secretName: RECEIVER_SECRET,
+                      refreshInterval: secrets.refreshInterval,
                       store: store(items[0].ref),
                       data: items.map((i) => ({ secretKey: i.secretKey, remoteRef: { key: remoteKey(i.ref), property: i.ref.property } })),
                       dependsOn: esDeps,
@@ -269,6 +271,7 @@ export class Observability extends pulumi.ComponentResource {
                 {
                     namespace: NAMESPACE,
                     secretName: MONGODB_URI_SECRET,
+                    refreshInterval: secrets.refreshInterval,
                     store: store(uri),
                     data: [{ secretKey: "mongodb-uri", remoteRef: { key: remoteKey(uri), property: uri.property } }],
                     dependsOn: esDeps,

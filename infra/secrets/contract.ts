@@ -10,6 +10,8 @@ export interface SecretsContract {
     awsStore: string;
     /** ExternalSecrets dependsOn these (the external-secrets release + the stores). */
     ready: pulumi.Resource[];
+    /** Default refresh interval of ExternalSecrets (platform:secrets.refreshInterval). */
+    refreshInterval: string;
     /** Vault kv-v2 mount, e.g. "platform". */
     kvMount: string;
     /** Platform-owned AWS Secrets Manager secrets are named `${awsSecretPrefix}<layer>/<name>` and encrypted with

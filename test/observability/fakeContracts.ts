@@ -8,6 +8,7 @@ export function fakeSecrets(ready: pulumi.Resource[] = []): SecretsContract {
     return {
         vaultStore: "vault",
         awsStore: "aws-secrets-manager",
+        refreshInterval: "1h",
         ready,
         kvMount: "platform",
         awsSecretPrefix: "platform-test/",
