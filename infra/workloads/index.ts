@@ -5,6 +5,7 @@ import type { ClusterContract } from "../cluster/contract";
 import { DataContract } from "../data/contract";
 import { IngressContract } from "../ingress/contract";
 import type { SecretsContract } from "../secrets/contract";
+import type { ObservabilityContract } from "../observability/contract";
 import { QuotesSettings } from "./config";
 import { QuotesDeployment, deployQuotes } from "./quotes";
 
@@ -21,6 +22,8 @@ export interface WorkloadsArgs {
     secrets: SecretsContract;
     quotes: QuotesSettings;
     tags: Record<string, string>;
+    /** With the observability layer: services get ServiceMonitors and SLO rules. */
+    observability?: ObservabilityContract;
 }
 
 /** The flat stack outputs this layer owns. */
@@ -47,6 +50,7 @@ export class Workloads extends pulumi.ComponentResource {
                 secrets: args.secrets,
                 settings: args.quotes,
                 tags: args.tags,
+                ...(args.observability ? { observability: args.observability } : {}),
             },
             { parent: this },
         );

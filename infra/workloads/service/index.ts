@@ -4,5 +4,6 @@
 export * from "./args";
 export { SECRETS_CHECKSUM_ANNOTATION, type ServiceSecret, type ServiceSecretData, type ServiceSecrets, secretsChecksum } from "./secrets";
 export { DEFAULT_PROBES, type ResolvedService, ServiceArgsError, imageProblem, resolveServiceArgs } from "./resolve";
-export { ALB, POD_IDENTITY_AGENT_EGRESS } from "./render";
+export { ALB, AWS_API_EGRESS, POD_IDENTITY_AGENT_EGRESS } from "./render";
 export { ProductionService } from "./component";
+export { METRICS_PORT_NAME, type MetricsExporterArgs, type ServiceMonitorArgs } from "./monitoring";
