@@ -18,8 +18,11 @@ export const charts = {
         version: "3.13.1",
         source: "kubernetes-sigs/metrics-server charts/metrics-server",
     },
-    // Karpenter 1.14.1. The git tag's Chart.yaml still says 1.13.0 (filled in at publish time); the published
-    // chart is 1.14.1 (website/content/en/v1.14/getting-started/.../step08-apply-helm-chart.sh @ main 1d927085).
+    // Karpenter 1.14.1. The v1.14.1 tag's charts/*/Chart.yaml still say 1.13.0: the release script sets version and
+    // appVersion at publish time (hack/release/common.sh, publishHelmChart: yq + `helm package --version`). The
+    // published 1.14.1 is recorded by main's commit 1d927085 "docs: update for patch release v1.14.1 (#9533)":
+    // Chart.yaml version 1.14.1, and website/content/en/v1.14/getting-started/getting-started-with-karpenter/_index.md
+    // (KARPENTER_VERSION="1.14.1"; `cosign verify public.ecr.aws/karpenter/karpenter:1.14.1 ... --annotations version=1.14.1`).
     // https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/charts/karpenter-crd/values.yaml
     karpenterCrd: {
         chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
@@ -47,6 +50,49 @@ export const charts = {
         repo: "https://kubernetes-sigs.github.io/external-dns/",
         version: "1.21.1",
         source: "kubernetes-sigs/external-dns charts/external-dns",
+    },
+    // https://github.com/hashicorp/vault-helm/blob/v0.34.1/values.yaml (chart 0.34.1, appVersion 2.0.4; commit aa1c92e4)
+    vault: {
+        chart: "vault",
+        repo: "https://helm.releases.hashicorp.com",
+        version: "0.34.1",
+        source: "hashicorp/vault-helm (tag v0.34.1)",
+    },
+    // https://github.com/external-secrets/external-secrets/blob/v2.9.0/deploy/charts/external-secrets/values.yaml
+    // (chart 2.9.0, appVersion v2.9.0; chart release commit cc5bfbc2). API external-secrets.io/v1.
+    externalSecrets: {
+        chart: "external-secrets",
+        repo: "https://charts.external-secrets.io",
+        version: "2.9.0",
+        source: "external-secrets/external-secrets deploy/charts/external-secrets (tag v2.9.0)",
+    },
+    // Observability (issue 12). prometheus-community/helm-charts @ ea930bae (2026-08-21): kube-prometheus-stack 88.5.3
+    // (prometheus-operator v0.93.1; subcharts grafana 12.11.1 from grafana-community, kube-state-metrics 8.4.0,
+    // prometheus-node-exporter 4.56.1); prometheus-operator-crds 31.0.1 @ 4529d7bb; YACE 0.47.0 (app v0.67.0) @ 4c55d569;
+    // prometheus-mongodb-exporter 3.22.0 (percona/mongodb_exporter 0.53.0) @ 6a837b0f.
+    prometheusOperatorCrds: {
+        chart: "prometheus-operator-crds",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        version: "31.0.1",
+        source: "prometheus-community/helm-charts charts/prometheus-operator-crds",
+    },
+    kubePrometheusStack: {
+        chart: "kube-prometheus-stack",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        version: "88.5.3",
+        source: "prometheus-community/helm-charts charts/kube-prometheus-stack",
+    },
+    yetAnotherCloudwatchExporter: {
+        chart: "prometheus-yet-another-cloudwatch-exporter",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        version: "0.47.0",
+        source: "prometheus-community/helm-charts charts/prometheus-yet-another-cloudwatch-exporter",
+    },
+    mongodbExporter: {
+        chart: "prometheus-mongodb-exporter",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        version: "3.22.0",
+        source: "prometheus-community/helm-charts charts/prometheus-mongodb-exporter",
     },
 } as const satisfies Record<string, ChartRef>;
 

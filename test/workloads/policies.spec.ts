@@ -13,7 +13,7 @@ import { PACK_NAME, PACK_VERSION, policies } from "../../policies/pack";
 import { runPolicies } from "../../tools/offline/policyRunner";
 import { ProgramRun } from "../../tools/offline/run";
 import { allOptionsArgs, minimalArgs, namespaceArgs, prodArgs } from "./fixtures";
-import { fakeData, fakeIngress, render } from "./render";
+import { fakeData, fakeSecrets, fakeIngress, render } from "./render";
 
 export const WORKLOAD_POLICY_NAMES = [
     "pss-host-namespaces",
@@ -32,6 +32,7 @@ export const WORKLOAD_POLICY_NAMES = [
     "pss-run-as-non-root",
     "pss-run-as-non-root-user",
     "pss-seccomp-restricted",
+    "pss-proc-mount-restricted",
     "pss-volume-types",
     "workload-resources",
     "workload-probes",
@@ -69,6 +70,7 @@ const GRID: [string, (provider: k8s.Provider) => void][] = [
                 environment: env,
                 ingress: fakeIngress(env),
                 data: fakeData(),
+                secrets: fakeSecrets(),
                 settings: ENVIRONMENT_DEFAULTS[env]["quotes"] as QuotesSettings,
                 tags: {},
             }),

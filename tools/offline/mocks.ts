@@ -168,6 +168,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 const id = str(inputs["replicationGroupId"], name).toLowerCase();
                 const port = typeof inputs["port"] === "number" ? inputs["port"] : 6379;
                 const host = `${id}.${hex(seed, 6)}.${this.opts.region.replace(/-/g, "")}.cache.amazonaws.com`;
+                // Cluster mode disabled: ElastiCache names the member cache clusters <group id>-001, -002...
+                // (one per numCacheClusters). The provider stores them as a set, so their order is not
+                // guaranteed: returned last-first here, so a program that assumes an order is caught.
+                const members = typeof inputs["numCacheClusters"] === "number" ? inputs["numCacheClusters"] : 1;
+                const memberClusters = Array.from({ length: members }, (_, i) => `${id}-${String(i + 1).padStart(3, "0")}`).reverse();
                 return {
                     id,
                     state: {
@@ -176,6 +181,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
                         primaryEndpointAddress: `master.${host}`,
                         readerEndpointAddress: `replica.${host}`,
                         configurationEndpointAddress: null,
+                        memberClusters,
                         port,
                     },
                 };
@@ -228,6 +234,14 @@ export class MockCloud implements pulumi.runtime.Mocks {
                     id: `${str(inputs["namespace"], "default")}/${str(inputs["name"], name)}`,
                     state: { ...inputs, status: { name: inputs["name"], namespace: inputs["namespace"], status: "deployed", version: inputs["version"], revision: 1 } },
                 };
+            // @pulumi/tls: placeholders shaped like PEM blocks (the real keys exist only in the engine's encrypted state).
+            case "tls:index/privateKey:PrivateKey":
+                return { id: hex(seed, 40), state: { ...inputs, privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock-${hex(seed, 32)}\n-----END PRIVATE KEY-----\n`, publicKeyPem: `-----BEGIN PUBLIC KEY-----\nmock-${hex(seed, 32)}\n-----END PUBLIC KEY-----\n` } };
+            case "tls:index/selfSignedCert:SelfSignedCert":
+            case "tls:index/locallySignedCert:LocallySignedCert":
+                return { id: String(parseInt(hex(seed, 12), 16)), state: { ...inputs, certPem: `-----BEGIN CERTIFICATE-----\nmock-${hex(seed, 32)}\n-----END CERTIFICATE-----\n`, validityStartTime: "2026-01-01T00:00:00Z", validityEndTime: "2027-01-01T00:00:00Z", readyForRenewal: false } };
+            case "tls:index/certRequest:CertRequest":
+                return { id: hex(seed, 40), state: { ...inputs, certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\nmock-${hex(seed, 32)}\n-----END CERTIFICATE REQUEST-----\n` } };
             case "pulumi:providers:kubernetes":
             case "pulumi:providers:aws":
                 return { id: `${name}-provider-${hex(seed, 8)}`, state: inputs };
