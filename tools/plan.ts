@@ -4,7 +4,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PlanReport, buildReport, renderReport } from "./offline/report";
-import { ProgramError, ROOT, StackFileError, readStackConfig, runProgram } from "./offline/run";
+import { PolicyConfigError, policyLevelsFor } from "./offline/policyConfig";
+import { ProgramError, StackFileError, readStackConfig, runProgram } from "./offline/run";
 
 interface PlanArgs {
     stack: string;
@@ -37,10 +38,33 @@ function parseArgs(argv: string[]): PlanArgs {
 
 class UsageError extends Error {}
 
+/** Why the --json file cannot be written, checked before the plan runs (a full run is not wasted on it). */
+export function jsonTargetProblem(file: string): string | undefined {
+    const dir = path.dirname(path.resolve(file));
+    try {
+        if (!fs.statSync(dir).isDirectory()) return `${dir} is not a directory`;
+    } catch {
+        return `the directory ${dir} does not exist`;
+    }
+    try {
+        if (fs.statSync(file).isDirectory()) return "it is a directory";
+    } catch {
+        /* a new file */
+    }
+    try {
+        fs.accessSync(fs.existsSync(file) ? file : dir, fs.constants.W_OK);
+    } catch {
+        return `permission denied (${fs.existsSync(file) ? file : dir} is not writable)`;
+    }
+    return undefined;
+}
+
 export async function plan(args: PlanArgs): Promise<{ report: PlanReport; exitCode: number }> {
     const stackConfig = readStackConfig(args.stack);
     const run = await runProgram(stackConfig);
-    const report = await buildReport(run, path.join(ROOT, "policies", "config", `${args.stack}.json`));
+    // Levels follow the stack's environment (a stack-named file may override them): tools/offline/policyConfig.ts.
+    const levels = policyLevelsFor(args.stack, stackConfig.config["platform:environment"] ?? "");
+    const report = await buildReport(run, levels.file);
     const exitCode = report.policies.violations.some((v) => v.enforcement === "mandatory") ? 1 : 0;
     return { report, exitCode };
 }
@@ -53,22 +77,37 @@ async function main(): Promise<number> {
         process.stderr.write(`plan: ${(e as Error).message}\n${USAGE}\n`);
         return 2;
     }
+    const target = args.json === undefined ? undefined : jsonTargetProblem(args.json);
+    if (target) {
+        process.stderr.write(`plan: cannot write --json ${args.json}: ${target}\n`);
+        return 2;
+    }
     try {
         const started = process.hrtime.bigint();
         const { report, exitCode } = await plan(args);
         const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
+        let written = true;
         if (args.json) {
-            fs.writeFileSync(args.json, `${JSON.stringify(report.json, null, 2)}\n`);
+            try {
+                fs.writeFileSync(args.json, `${JSON.stringify(report.json, null, 2)}\n`);
+            } catch (e) {
+                written = false;
+                const err = e as NodeJS.ErrnoException;
+                // "ENOENT: no such file or directory, open '...'" -> "no such file or directory (ENOENT)"
+                const reason = err.code ? `${err.message.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*'$/, "")} (${err.code})` : err.message;
+                process.stderr.write(`plan: cannot write --json ${args.json}: ${reason}\n`);
+            }
         }
-        process.stdout.write(renderReport(report, { elapsedMs: ms, jsonFile: args.json }));
-        return exitCode;
+        // The plan is printed in any case; a JSON file that could not be written makes the run fail (exit 2).
+        process.stdout.write(renderReport(report, { elapsedMs: ms, jsonFile: written ? args.json : undefined }));
+        return written ? exitCode : 2;
     } catch (e) {
         if (e instanceof ProgramError) {
             const what = e.kind === "config" ? "the stack configuration is invalid" : "the program failed";
             process.stderr.write(`plan (${args.stack}): ${what}.\n${e.message}\n`);
             return 2;
         }
-        if (e instanceof StackFileError) {
+        if (e instanceof StackFileError || e instanceof PolicyConfigError) {
             process.stderr.write(`plan: ${e.message}\n`);
             return 2;
         }

@@ -1,7 +1,7 @@
 // Config section of the workloads layer: the sample "quotes" service, per stack.
 // Keys: platform:quotes = { imageTag, replicas, autoscaling: { enabled, minReplicas, maxReplicas }, resources: { cpu, memory, memoryLimit } }.
 import { z } from "zod";
-import { configSection, quantity } from "../lib/configSchema";
+import { configSection, positiveQuantity } from "../lib/configSchema";
 import { parseQuantity } from "./quantity";
 
 const quotes = z.strictObject({
@@ -17,7 +17,7 @@ const quotes = z.strictObject({
         minReplicas: z.number().int().min(1, { message: "expected at least 1" }),
         maxReplicas: z.number().int().min(1, { message: "expected at least 1" }).max(100),
     }),
-    resources: z.strictObject({ cpu: quantity, memory: quantity, memoryLimit: quantity }),
+    resources: z.strictObject({ cpu: positiveQuantity, memory: positiveQuantity, memoryLimit: positiveQuantity }),
 });
 
 const shape = { quotes };

@@ -5,11 +5,11 @@ import { parsePlatformConfig } from "../../infra/config";
 import { ConfigError } from "../../infra/lib/configSchema";
 import { bucketNameProblem, physicalNameProblems, rdsStyleNameProblem } from "../../infra/lib/naming";
 import { ProblemsError } from "../../infra/lib/problems";
-import { fakeSource } from "../configSource";
+import { fakeSource, withRequired } from "../configSource";
 
 function problemsOf(stack: string, values: Record<string, unknown> = { environment: "dev" }): string[] {
     try {
-        parsePlatformConfig({ source: fakeSource(values), project: "platform", stack, region: "eu-west-1" });
+        parsePlatformConfig({ source: fakeSource(withRequired(values)), project: "platform", stack, region: "eu-west-1" });
     } catch (e) {
         assert.ok(e instanceof ConfigError && e instanceof ProblemsError, `expected a ConfigError, got ${String(e)}`);
         return e.problems;
