@@ -11,13 +11,20 @@ import { autoscalerSpec } from "./manifests/autoscaler";
 import { deploymentSpec } from "./manifests/deployment";
 import { ingressArgs } from "./manifests/ingress";
 import { networkPolicySpec } from "./manifests/networkPolicy";
+import { ROLLOUT_API_VERSION, albForwardAction, analysisTemplateName, analysisTemplateSpec, rolloutSpec } from "./manifests/rollout";
 import { ResolvedService, resolveServiceArgs } from "./resolve";
 
 export class ProductionService extends pulumi.ComponentResource {
     readonly settings: ResolvedService;
     readonly serviceAccount: k8s.core.v1.ServiceAccount;
-    readonly deployment: k8s.apps.v1.Deployment;
+    /** The workload: a Deployment, or with `delivery` a Rollout (argoproj.io/v1alpha1) and its AnalysisTemplate. */
+    readonly deployment: k8s.apps.v1.Deployment | undefined;
+    readonly rollout: k8s.apiextensions.CustomResource | undefined;
+    readonly analysisTemplate: k8s.apiextensions.CustomResource | undefined;
+    /** The stable (canary) or active (blue/green) Service; with a Deployment, the only one. */
     readonly service: k8s.core.v1.Service;
+    /** With `delivery`: the canary Service (canary) or the preview Service (blue/green), `<name>-canary` / `<name>-preview`. */
+    readonly secondaryService: k8s.core.v1.Service | undefined;
     readonly ingress: k8s.networking.v1.Ingress | undefined;
     readonly identity: WorkloadIdentity | undefined;
     /** https://<host> with a domain, undefined otherwise (dev: use the ALB's DNS name). */
@@ -65,8 +72,22 @@ export class ProductionService extends pulumi.ComponentResource {
             child,
         );
 
+        // Progressive delivery: a second Service with the same selector (Argo Rollouts adds the ReplicaSet's hash to
+        // both selectors) and, for a canary, the Ingress forwards through the weighted action Argo Rollouts maintains.
+        const d = s.delivery;
+        this.secondaryService = d
+            ? new k8s.core.v1.Service(
+                  d.secondaryService,
+                  { metadata: { ...metadata, name: d.secondaryService }, spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] } },
+                  child,
+              )
+            : undefined;
+        const canaryAction = d?.strategy === "canary" ? albForwardAction(name, d.secondaryService) : undefined;
         this.ingress = args.ingress
-            ? new k8s.networking.v1.Ingress(name, ingressArgs(name, args.ingress, metadata, s), { parent: this, dependsOn: [...nsDeps, this.service] })
+            ? new k8s.networking.v1.Ingress(name, ingressArgs(name, args.ingress, metadata, s, canaryAction), {
+                  parent: this,
+                  dependsOn: [...nsDeps, this.service, ...(this.secondaryService ? [this.secondaryService] : [])],
+              })
             : undefined;
         this.url = s.host ? `https://${s.host}` : undefined;
 
@@ -81,11 +102,30 @@ export class ProductionService extends pulumi.ComponentResource {
         if (this.ingress) dependsOn.push(this.ingress);
         if (this.identity) dependsOn.push(this.identity);
 
-        this.deployment = new k8s.apps.v1.Deployment(
-            name,
-            { metadata, spec: deploymentSpec(name, args, s, selector, labels) },
-            { parent: this, dependsOn },
-        );
+        if (d) {
+            // The Rollout waits for its CRD (the argo-rollouts release), both Services and its AnalysisTemplate.
+            const crDeps = [...nsDeps, ...d.rollouts.ready];
+            this.analysisTemplate = new k8s.apiextensions.CustomResource(
+                analysisTemplateName(name),
+                { apiVersion: ROLLOUT_API_VERSION, kind: "AnalysisTemplate", metadata: { ...metadata, name: analysisTemplateName(name) }, spec: analysisTemplateSpec(d) },
+                { parent: this, dependsOn: crDeps },
+            );
+            this.rollout = new k8s.apiextensions.CustomResource(
+                name,
+                { apiVersion: ROLLOUT_API_VERSION, kind: "Rollout", metadata, spec: rolloutSpec(name, ns, args, s, d, selector, labels) },
+                { parent: this, dependsOn: [...dependsOn, ...d.rollouts.ready, this.secondaryService as k8s.core.v1.Service, this.analysisTemplate] },
+            );
+            this.deployment = undefined;
+        } else {
+            this.deployment = new k8s.apps.v1.Deployment(
+                name,
+                { metadata, spec: deploymentSpec(name, args, s, selector, labels) },
+                { parent: this, dependsOn },
+            );
+            this.rollout = undefined;
+            this.analysisTemplate = undefined;
+        }
+        const workload: pulumi.Resource = this.rollout ?? (this.deployment as k8s.apps.v1.Deployment);
 
         new k8s.policy.v1.PodDisruptionBudget(
             name,
@@ -96,8 +136,8 @@ export class ProductionService extends pulumi.ComponentResource {
         if (s.autoscaling) {
             new k8s.autoscaling.v2.HorizontalPodAutoscaler(
                 name,
-                { metadata, spec: autoscalerSpec(name, s.autoscaling) },
-                { parent: this, dependsOn: [...nsDeps, this.deployment] },
+                { metadata, spec: autoscalerSpec(name, s.autoscaling, d ? { apiVersion: ROLLOUT_API_VERSION, kind: "Rollout" } : undefined) },
+                { parent: this, dependsOn: [...nsDeps, workload] },
             );
         }
         this.registerOutputs({ url: this.url });
