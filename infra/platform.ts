@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster, ClusterOutputs } from "./cluster";
 import { PlatformConfig } from "./config";
 import { DataOutputs, DataTier } from "./data";
+import { Gitops, GitopsOutputs } from "./gitops";
 import { Ingress, IngressOutputs } from "./ingress";
 import { Karpenter, KarpenterOutputs } from "./karpenter";
 import { resolveAccountContext } from "./lib/account";
@@ -22,6 +23,7 @@ export type PlatformOutputs = {
     KarpenterOutputs &
     DataOutputs &
     IngressOutputs &
+    GitopsOutputs &
     WorkloadsOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
@@ -37,6 +39,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly karpenter: Karpenter;
     readonly data: DataTier;
     readonly ingress: Ingress;
+    readonly gitops: Gitops;
     readonly workloads: Workloads;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
@@ -117,15 +120,22 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
+        // Argo CD and Argo Rollouts. The secrets layer's contract joins here once it is wired (`secrets: this.secrets.contract`).
+        this.gitops = new Gitops(
+            "gitops",
+            { cluster, karpenter: this.karpenter.contract, ingress: this.ingress.contract, settings: cfg.gitops, tags },
+            { parent: this, dependsOn: [this.ingress] },
+        );
+
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
             "workloads",
-            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, quotes: cfg.quotes, tags },
+            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, quotes: cfg.quotes, rollouts: this.gitops.contract.rollouts, tags },
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.gitops, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -135,6 +145,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.karpenter.outputs,
             ...this.data.outputs,
             ...this.ingress.outputs,
+            ...this.gitops.outputs,
             ...this.workloads.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });

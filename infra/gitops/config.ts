@@ -74,7 +74,12 @@ const argocd = z.strictObject({
 });
 
 const credentials = z.discriminatedUnion("kind", [
-    z.strictObject({ kind: z.literal("https"), username: z.string().min(1, { message: "expected a username (for a token, whatever the Git host expects, e.g. x-access-token)" }), password: remoteRef }),
+    z.strictObject({
+        kind: z.literal("https"),
+        /** Not secret; for a token, whatever the Git host expects (e.g. x-access-token on GitHub). */
+        username: z.string().regex(/^[^\s{}]{1,100}$/, { message: "expected a username without spaces or braces (for a token, whatever the Git host expects, e.g. x-access-token)" }),
+        password: remoteRef,
+    }),
     z.strictObject({ kind: z.literal("ssh"), privateKey: remoteRef }),
 ]);
 
@@ -205,6 +210,18 @@ export function gitopsChecks(g: GitopsSettings, environment: Environment): { key
                 out.push({ key: `gitops.teams[${i}].namespaces`, message: `expected each namespace in one team, found ${JSON.stringify(ns)} in ${other} and ${t.name}` });
             }
             owner.set(ns, t.name);
+        }
+    }
+    // The secrets layer's Vault store reads only platform/* (infra/secrets/contract.ts, vaultStore).
+    const refs: [string, RemoteRef | undefined][] = [
+        ["gitops.argocd.sso.clientSecret", a.sso?.clientSecret],
+        ["gitops.notifications.slack.webhookUrl", g.notifications.slack?.webhookUrl ?? undefined],
+        ["gitops.repository.credentials.password", g.repository?.credentials?.kind === "https" ? g.repository.credentials.password : undefined],
+        ["gitops.repository.credentials.privateKey", g.repository?.credentials?.kind === "ssh" ? g.repository.credentials.privateKey : undefined],
+    ];
+    for (const [key, ref] of refs) {
+        if (ref?.store === "vault" && !ref.key.startsWith("platform/")) {
+            out.push({ key: `${key}.key`, message: `expected a Vault path under platform/ (the Vault store reads only platform/*), found ${JSON.stringify(ref.key)}` });
         }
     }
     for (const [i, w] of g.sync.windows.entries()) {

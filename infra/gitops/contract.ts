@@ -4,8 +4,6 @@ import * as pulumi from "@pulumi/pulumi";
 export interface RolloutsContract {
     /** Rollout and AnalysisTemplate custom resources depend on these (the argo-rollouts release, which installs the CRDs). */
     ready: pulumi.Resource[];
-    /** Prometheus the AnalysisTemplates query (the observability layer's in-cluster address). */
-    prometheusUrl: string;
     /** Namespace of the Rollouts controller: it runs the AnalysisRuns, so the Prometheus query comes from there. */
     controllerNamespace: string;
 }

@@ -1,5 +1,6 @@
 // ProductionService: the golden path. An application team fills a handful of typed fields and gets a
-// Deployment that survives rollouts, node drains, spot interruptions and zone loss without dropping
+// Deployment (or, with `delivery`, an Argo Rollouts Rollout released as a canary or blue/green and rolled back by
+// metric analysis) that survives rollouts, node drains, spot interruptions and zone loss without dropping
 // requests, behind a ClusterIP Service and (optionally) the platform's shared ALB.
 // Every argument is validated (resolve.ts) before any resource is declared; the specs are built by the
 // functions in manifests/. docs/workloads.md explains every default.
@@ -12,7 +13,7 @@ import { autoscalerSpec } from "./manifests/autoscaler";
 import { deploymentSpec } from "./manifests/deployment";
 import { ingressArgs } from "./manifests/ingress";
 import { networkPolicySpec } from "./manifests/networkPolicy";
-import { ROLLOUT_API_VERSION, albForwardAction, analysisTemplateName, analysisTemplateSpec, rolloutSpec } from "./manifests/rollout";
+import { ROLLOUT_API_VERSION, albForwardAction, analysisTemplateName, analysisTemplateSpec, recordingRulesOnly, rolloutSpec } from "./manifests/rollout";
 import { METRICS_PORT_NAME, serviceMonitorSpec } from "./monitoring";
 import { ResolvedService, resolveServiceArgs } from "./resolve";
 
@@ -32,6 +33,8 @@ export class ProductionService extends pulumi.ComponentResource {
     /** The ServiceMonitor and the SLO PrometheusRule (monitoring.coreos.com/v1), when asked for. */
     readonly serviceMonitor: k8s.apiextensions.CustomResource | undefined;
     readonly sloRule: k8s.apiextensions.CustomResource | undefined;
+    /** With `delivery`: the recording rules of the canary (or preview) Service, which the analysis reads. */
+    readonly secondarySloRule: k8s.apiextensions.CustomResource | undefined;
     /** https://<host> with a domain, undefined otherwise (dev: use the ALB's DNS name). */
     readonly url: string | undefined;
 
@@ -64,6 +67,12 @@ export class ProductionService extends pulumi.ComponentResource {
               )
             : undefined;
 
+        const servicePorts = [
+            { name: "http", port: 80, targetPort: "http", protocol: "TCP" },
+            ...(s.monitoring?.portName === METRICS_PORT_NAME
+                ? [{ name: METRICS_PORT_NAME, port: s.monitoring.containerPort, targetPort: METRICS_PORT_NAME, protocol: "TCP" }]
+                : []),
+        ];
         this.service = new k8s.core.v1.Service(
             name,
             {
@@ -71,12 +80,7 @@ export class ProductionService extends pulumi.ComponentResource {
                 spec: {
                     type: "ClusterIP",
                     selector,
-                    ports: [
-                        { name: "http", port: 80, targetPort: "http", protocol: "TCP" },
-                        ...(s.monitoring?.portName === METRICS_PORT_NAME
-                            ? [{ name: METRICS_PORT_NAME, port: s.monitoring.containerPort, targetPort: METRICS_PORT_NAME, protocol: "TCP" }]
-                            : []),
-                    ],
+                    ports: servicePorts,
                 },
             },
             child,
@@ -88,7 +92,7 @@ export class ProductionService extends pulumi.ComponentResource {
         this.secondaryService = d
             ? new k8s.core.v1.Service(
                   d.secondaryService,
-                  { metadata: { ...metadata, name: d.secondaryService }, spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] } },
+                  { metadata: { ...metadata, name: d.secondaryService }, spec: { type: "ClusterIP", selector, ports: servicePorts } },
                   child,
               )
             : undefined;
@@ -173,6 +177,23 @@ export class ProductionService extends pulumi.ComponentResource {
                   crOpts,
               )
             : undefined;
+        // The new version's own series: the SLO's recording rules for the canary (or preview) Service, which the
+        // ServiceMonitor scrapes like the stable one (same labels). The AnalysisTemplate reads them.
+        this.secondarySloRule =
+            d && m?.slo
+                ? new k8s.apiextensions.CustomResource(
+                      `${d.secondaryService}-slo`,
+                      {
+                          apiVersion: "monitoring.coreos.com/v1",
+                          kind: "PrometheusRule",
+                          metadata: { ...metadata, name: `${d.secondaryService}-slo` },
+                          spec: recordingRulesOnly(
+                              serviceRules({ service: { namespace: ns, name: d.secondaryService }, slo: m.slo, runbookBaseUrl: m.contract.runbookBaseUrl, alb: m.contract.albServiceMetrics }),
+                          ),
+                      },
+                      crOpts,
+                  )
+                : undefined;
         this.registerOutputs({ url: this.url });
     }
 }

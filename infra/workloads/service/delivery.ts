@@ -4,13 +4,18 @@
 // Fields and behaviour per argoproj/argo-rollouts v1.9.0 (docs/features/canary.md, bluegreen.md, analysis.md,
 // traffic-management/alb.md); the CRD checks are in test/gitops/crds.spec.ts.
 import type { RolloutsContract } from "../../gitops/contract";
+import { ERROR_RATIO, ServiceSlo } from "../../lib/serviceRules";
+import type { ServiceMonitorArgs } from "./monitoring";
 
 export type DeliveryStrategy = "canary" | "blueGreen";
 
 export interface AnalysisArgs {
-    /** Highest 5xx ratio the new version may show (over the recorded 5-minute rate). Default 0.01 (99 % success). */
+    /**
+     * Highest 5xx ratio the new version may show (over the recorded 5-minute rate). Default 0.01 (99 % success): the
+     * observability layer's HttpErrorRatioHigh threshold (ERROR_RATIO.warning).
+     */
     maxErrorRatio?: number;
-    /** Highest p99 latency in seconds the new version may show. Default 0.5. */
+    /** Highest p99 latency in seconds the new version may show. Default: the service's slo.latency.p99. */
     maxP99LatencySeconds?: number;
     /** How often each metric is measured (Go duration). Default "1m". */
     interval?: string;
@@ -25,7 +30,7 @@ export interface DeliveryArgs {
      * blueGreen: the new version starts behind a preview Service and takes all traffic at promotion.
      */
     strategy: DeliveryStrategy;
-    /** The gitops layer's contract: the Rollout CRDs to wait for and the Prometheus the analysis queries. */
+    /** The gitops layer's contract: the Rollout CRDs to wait for. */
     rollouts: RolloutsContract;
     /** canary: pause after each weight step (Go duration: "30s", "5m", "1h"). Default "5m". */
     stepPause?: string;
@@ -40,6 +45,8 @@ export interface ResolvedDelivery {
     stepPause: string;
     autoPromotion: boolean;
     analysis: Required<AnalysisArgs>;
+    /** The observability layer's Prometheus (from serviceMonitor.contract), which holds the SLO's recorded series. */
+    prometheusUrl: string;
     /** canary: the Service the canary pods receive traffic through; blueGreen: the preview Service. */
     secondaryService: string;
 }
@@ -52,9 +59,16 @@ export function resolveDelivery(
     environment: "dev" | "prod",
     hasIngress: boolean,
     d: DeliveryArgs | undefined,
+    monitoring: { serviceMonitor: ServiceMonitorArgs | undefined; slo: ServiceSlo | undefined },
     problems: string[],
 ): ResolvedDelivery | undefined {
     if (!d) return undefined;
+    // The analysis reads the series the service's SLO rules record (in the Prometheus of the observability contract).
+    if (!monitoring.serviceMonitor || !monitoring.slo) {
+        problems.push(
+            `delivery: expected serviceMonitor and slo as well (the analysis that rolls a bad release back reads the success rate and p99 latency the SLO rules record), found ${!monitoring.serviceMonitor ? "no serviceMonitor" : "no slo"}`,
+        );
+    }
     if (d.strategy !== "canary" && d.strategy !== "blueGreen") {
         problems.push(`delivery.strategy: expected "canary" or "blueGreen", found ${JSON.stringify(d.strategy)}`);
         return undefined;
@@ -68,8 +82,8 @@ export function resolveDelivery(
     if (d.autoPromotion !== undefined && d.strategy !== "blueGreen") problems.push(`delivery.autoPromotion: expected only with the "blueGreen" strategy, found it with "${d.strategy}"`);
     const a = d.analysis ?? {};
     const analysis: Required<AnalysisArgs> = {
-        maxErrorRatio: a.maxErrorRatio ?? 0.01,
-        maxP99LatencySeconds: a.maxP99LatencySeconds ?? 0.5,
+        maxErrorRatio: a.maxErrorRatio ?? ERROR_RATIO.warning,
+        maxP99LatencySeconds: a.maxP99LatencySeconds ?? monitoring.slo?.latency.p99 ?? 0.5,
         interval: a.interval ?? "1m",
         failureLimit: a.failureLimit ?? 1,
     };
@@ -77,7 +91,10 @@ export function resolveDelivery(
     if (!(analysis.maxP99LatencySeconds > 0 && analysis.maxP99LatencySeconds <= 60)) problems.push(`delivery.analysis.maxP99LatencySeconds: expected seconds between 0 and 60, found ${analysis.maxP99LatencySeconds}`);
     if (!GO_DURATION.test(analysis.interval)) problems.push(`delivery.analysis.interval: expected a duration like 30s or 1m, found ${JSON.stringify(analysis.interval)}`);
     if (!(Number.isInteger(analysis.failureLimit) && analysis.failureLimit >= 0 && analysis.failureLimit <= 10)) problems.push(`delivery.analysis.failureLimit: expected an integer from 0 to 10, found ${analysis.failureLimit}`);
-    if (!/^https?:\/\/\S+$/.test(d.rollouts.prometheusUrl)) problems.push(`delivery.rollouts.prometheusUrl: expected an http(s) URL of Prometheus, found ${JSON.stringify(d.rollouts.prometheusUrl)}`);
+    const prometheusUrl = monitoring.serviceMonitor?.contract.prometheusUrl ?? "";
+    if (monitoring.serviceMonitor && !/^https?:\/\/\S+$/.test(prometheusUrl)) {
+        problems.push(`serviceMonitor.contract.prometheusUrl: expected an http(s) URL of Prometheus (the analysis queries it), found ${JSON.stringify(prometheusUrl)}`);
+    }
     const suffix = d.strategy === "canary" ? "canary" : "preview";
     if (`${name}-${suffix}`.length > 63) problems.push(`name: expected at most ${62 - suffix.length} characters with delivery (the ${suffix} Service is named <name>-${suffix}), found ${name.length}`);
     return {
@@ -86,6 +103,7 @@ export function resolveDelivery(
         stepPause,
         autoPromotion: d.autoPromotion ?? environment !== "prod",
         analysis,
+        prometheusUrl,
         secondaryService: `${name}-${suffix}`,
     };
 }

@@ -218,7 +218,7 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
             problems.push(`ingress.contract: expected a domain and certificate in prod (public services are HTTPS-only there), found ${args.ingress.contract.domain === undefined ? "no domain" : "no certificate"}`);
         }
     }
-    const delivery = resolveDelivery(name, args.environment, args.ingress !== undefined, args.delivery, problems);
+    const delivery = resolveDelivery(name, args.environment, args.ingress !== undefined, args.delivery, { serviceMonitor: args.serviceMonitor, slo: args.slo }, problems);
     for (const [i, e] of (args.network?.egress ?? []).entries()) {
         if (e.cidrs.length === 0) problems.push(`network.egress[${i}].cidrs: expected at least one CIDR (${e.description}), found []`);
         if (e.ports.length === 0) problems.push(`network.egress[${i}].ports: expected at least one port (${e.description}), found []`);

@@ -4,6 +4,8 @@
 // (pkg/apis/rollouts/validation/validation.go): with ALB traffic routing both Services are required and must differ,
 // dynamicStableScale needs traffic routing and excludes scaleDownDelaySeconds.
 import * as k8s from "@pulumi/kubernetes";
+import { PrometheusRuleSpec, isAlert, num } from "../../../lib/promRules";
+import { RECORD } from "../../../lib/serviceRules";
 import { ResolvedDelivery } from "../delivery";
 import { ProductionServiceArgs } from "../args";
 import { ResolvedService } from "../resolve";
@@ -16,21 +18,23 @@ export const ROLLOUT_HASH_LABEL = "rollouts-pod-template-hash";
 export const SERVICE_PORT = 80;
 
 /**
- * Recorded series of the observability layer's per-service rules (infra/lib/serviceRules.ts RECORD on the metrics
- * branch: RECORD.errors("5m") and RECORD.latency(99)), labelled {namespace, service} by the rules it renders for a
- * service: the 5xx ratio over 5 minutes and the p99 request latency in seconds.
+ * The series the analysis reads: what the per-service SLO rules record (infra/lib/serviceRules.ts), labelled
+ * {namespace, service}: the 5xx ratio over 5 minutes and the p99 request latency in seconds.
  */
 export const ANALYSIS_SERIES = {
-    errorRatio: "service:http_errors:ratio_rate5m",
-    latencyP99: "service:http_request_duration_seconds:p99",
+    errorRatio: RECORD.errors("5m"),
+    latencyP99: RECORD.latency(99),
 } as const;
 
-export const analysisTemplateName = (name: string): string => `${name}-slo`;
-
-/** Format a threshold the way PromQL and expr read it (no exponent for small ratios). */
-function num(n: number): string {
-    return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(12)));
+/**
+ * The recording rules alone (no alerts) of a service's SLO rules: rendered for the canary (or preview) Service, so the
+ * new version has series of its own to be judged by, without paging anyone for a canary the analysis already handles.
+ */
+export function recordingRulesOnly(spec: PrometheusRuleSpec): PrometheusRuleSpec {
+    return { groups: spec.groups.filter((g) => g.rules.every((r) => !isAlert(r))) };
 }
+
+export const analysisTemplateName = (name: string): string => `${name}-slo`;
 
 /** The analysis queries, with the template's {{args.*}} placeholders (resolved by the controller before each query). */
 export function analysisQueries(): { successRate: string; latencyP99: string } {
@@ -59,7 +63,7 @@ export function analysisTemplateSpec(d: ResolvedDelivery): Record<string, unknow
         failureLimit: d.analysis.failureLimit,
         ...(d.strategy === "blueGreen" ? { initialDelay: "2m", count: 5 } : {}),
     };
-    const prometheus = (query: string) => ({ prometheus: { address: d.rollouts.prometheusUrl, timeout: 30, query } });
+    const prometheus = (query: string) => ({ prometheus: { address: d.prometheusUrl, timeout: 30, query } });
     return {
         args: [{ name: "namespace" }, { name: "service" }],
         metrics: [
