@@ -25,8 +25,6 @@ import { defaultProjectSpec, rootApplicationSpec, rootProjectSpec, teamProjectSp
 import {
     ARGOCD_NAMESPACE,
     ARGOCD_RELEASE,
-    NOTIFICATIONS_SECRET,
-    OIDC_SECRET,
     PART_OF_ARGOCD,
     REPOSITORY_SECRET,
     REPOSITORY_SECRET_LABEL,
@@ -35,9 +33,9 @@ import {
     ROLLOUTS_SERVICE_ACCOUNT,
     argoCdValues,
     argocdPods,
-    rolloutsPods,
-    rolloutsValues,
 } from "./values";
+import { rolloutsPods, rolloutsValues } from "./rollouts";
+import { NOTIFICATIONS_SECRET, OIDC_SECRET } from "./argocdConfig";
 
 export type { GitopsContract, RolloutsContract } from "./contract";
 export { gitopsSection, type GitopsSettings } from "./config";
@@ -246,6 +244,7 @@ export class Gitops extends pulumi.ComponentResource {
             this.notices.push("gitops: no platform:gitops.repository set, so Argo CD runs without a root application (add one to deliver team applications)");
         }
         if (!isPublic) this.notices.push(`Argo CD is internal: kubectl port-forward svc/argocd-server -n ${ARGOCD_NAMESPACE} 8080:80, then ${PORT_FORWARD_URL} (or argocd login --port-forward)`);
+        if (!a.adminEnabled && !a.sso) this.notices.push("Argo CD has no interactive login: the admin account is off and no platform:gitops.argocd.sso is set (only kubectl and `argocd --core` reach it)");
         if (a.adminEnabled) this.notices.push(`Argo CD's admin account is enabled (the initial password is in Secret ${ARGOCD_NAMESPACE}/argocd-initial-admin-secret)`);
 
         // ---- Argo Rollouts -----------------------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
-// Helm values of the gitops layer (Argo CD, Argo Rollouts) as plain functions of their inputs, so every key can be read
-// next to the upstream file it comes from and tested against it (test/gitops/fixtures/upstream.ts).
+// Helm values of Argo CD as plain functions of their inputs, so every key can be read next to the upstream file it comes
+// from and tested against it (test/gitops/fixtures/upstream.ts). The argocd-cm / rbac / notifications entries are in
+// argocdConfig.ts, Argo Rollouts' values in rollouts.ts.
 //   - argo-cd 10.1.1 (app v3.4.4): argoproj/argo-helm charts/argo-cd/values.yaml @ af0a9310
 //   - redis-ha 4.38.0 (its subchart, keys under "redis-ha"): DandyDeveloper/charts charts/redis-ha/values.yaml @ 2e2539a
-//   - argo-rollouts 2.41.0 (app v1.9.0): argoproj/argo-helm charts/argo-rollouts/values.yaml @ 8796aeaa
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
 import { PodDemand, cpuMillis, memoryMiB } from "../lib/capacity";
 import { Placement, zoneSpread } from "../lib/placement";
+import { NotificationSettings, RbacSettings, SsoSettings, notificationsConfig, oidcConfig, rbacPolicy } from "./argocdConfig";
 
 export const ARGOCD_NAMESPACE = "argocd";
 /** Release name "argocd" with the chart's nameOverride "argocd": every object is named argocd-<component> (argo-cd.fullname). */
@@ -18,10 +18,6 @@ export const ROLLOUTS_SERVICE_ACCOUNT = "argo-rollouts";
 /** The in-cluster destination of every Application (Argo CD manages only the cluster it runs in). */
 export const IN_CLUSTER = "https://kubernetes.default.svc";
 
-/** Secrets external-secrets writes into the argocd namespace (names the Argo CD config refers to). */
-export const OIDC_SECRET = { name: "argocd-oidc", key: "clientSecret" } as const;
-/** The notifications controller reads this Secret by name (chart notifications.secret.name default). */
-export const NOTIFICATIONS_SECRET = { name: "argocd-notifications-secret", key: "slack-webhook-url" } as const;
 export const REPOSITORY_SECRET = "argocd-repo-root";
 /** Label Argo CD requires on a Secret that argocd-cm refers to as $<secret>:<key> (user-management/index.md @ v3.4.4). */
 export const PART_OF_ARGOCD = { "app.kubernetes.io/part-of": "argocd" } as const;
@@ -33,12 +29,12 @@ export function argocdSelector(component: "server" | "repo-server" | "applicatio
     return { "app.kubernetes.io/name": `argocd-${component}`, "app.kubernetes.io/instance": ARGOCD_RELEASE };
 }
 
-interface Size {
+export interface Size {
     cpu: string;
     memory: string;
     memoryLimit: string;
 }
-const resources = (s: Size) => ({ requests: { cpu: s.cpu, memory: s.memory }, limits: { memory: s.memoryLimit } });
+export const resources = (s: Size) => ({ requests: { cpu: s.cpu, memory: s.memory }, limits: { memory: s.memoryLimit } });
 
 /** Replicas and requests of every Argo CD pod, by mode: what the values ask for and what the capacity ledger is told. */
 export function argocdSizing(ha: boolean) {
@@ -98,11 +94,6 @@ export interface PublicIngress {
     deregistrationDelaySeconds: number;
 }
 
-export interface SsoSettings {
-    issuer: string;
-    clientId: string;
-    name: string;
-}
 
 export interface ArgoCdValuesArgs {
     ha: boolean;
@@ -113,90 +104,12 @@ export interface ArgoCdValuesArgs {
     ingress: PublicIngress | undefined;
     adminEnabled: boolean;
     sso: SsoSettings | undefined;
-    rbac: { adminGroups: string[]; teams: { name: string; groups: string[] }[] };
+    rbac: RbacSettings;
     /** Chat notifications (argocd-notifications-cm entries); undefined: the notifications controller is off. */
     notifications: NotificationSettings | undefined;
     clusterName: string;
 }
 
-export interface NotificationSettings {
-    channel: string;
-}
-
-/** argocd-cm `oidc.config` (user-management/index.md @ v3.4.4, "Existing OIDC Provider"); the secret is a $<secret>:<key> reference. */
-export function oidcConfig(sso: SsoSettings): string {
-    return YAML.stringify({
-        name: sso.name,
-        issuer: sso.issuer,
-        clientID: sso.clientId,
-        clientSecret: `$${OIDC_SECRET.name}:${OIDC_SECRET.key}`,
-        requestedScopes: ["openid", "profile", "email", "groups"],
-        requestedIDTokenClaims: { groups: { essential: true } },
-    });
-}
-
-/**
- * argocd-rbac-cm `policy.csv` (rbac.md @ v3.4.4): admin groups get the built-in role:admin; each team's groups get
- * role:team-<name>, which may sync its project's applications and run resource actions on them (Rollout promote,
- * abort, retry). Everyone authenticated falls back to policy.default, role:readonly.
- */
-export function rbacPolicy(rbac: ArgoCdValuesArgs["rbac"]): string {
-    const lines: string[] = [];
-    for (const t of rbac.teams) {
-        const role = `role:team-${t.name}`;
-        lines.push(`p, ${role}, applications, get, ${t.name}/*, allow`);
-        lines.push(`p, ${role}, applications, sync, ${t.name}/*, allow`);
-        lines.push(`p, ${role}, applications, action/*, ${t.name}/*, allow`);
-        lines.push(`p, ${role}, logs, get, ${t.name}/*, allow`);
-        for (const g of t.groups) lines.push(`g, ${g}, ${role}`);
-    }
-    for (const g of rbac.adminGroups) lines.push(`g, ${g}, role:admin`);
-    return lines.length > 0 ? `${lines.join("\n")}\n` : "";
-}
-
-/** The chat webhook's name in argocd-notifications-cm (`service.webhook.<name>`, services/webhook.md @ v3.4.4). */
-export const CHAT_WEBHOOK = "chat";
-/** Triggers of the notifications catalog (notifications_catalog/triggers/*.yaml @ v3.4.4) sent to the chat channel. */
-export const CHAT_TRIGGERS = ["on-sync-failed", "on-health-degraded"] as const;
-
-/** argocd-notifications-cm entries: the chat webhook, the catalog's two triggers, templates posting Slack messages. */
-export function notificationsConfig(n: NotificationSettings): { notifiers: Record<string, string>; templates: Record<string, string>; triggers: Record<string, string>; subscriptions: unknown[] } {
-    // A Slack incoming-webhook payload. toJson (Sprig, which notification templates may use: templates.md "Functions")
-    // escapes the quotes and line breaks an error message may hold.
-    const slackBody = (emoji: string, what: string, detail: string) =>
-        `{"channel": ${JSON.stringify(n.channel)}, "username": "Argo CD", "text": ` +
-        `{{ printf "${emoji} [%s] %s: ${what}: %s <%s/applications/%s|details>" .context.cluster .app.metadata.name ${detail} .context.argocdUrl .app.metadata.name | toJson }}}`;
-    const template = (body: string) => YAML.stringify({ webhook: { [CHAT_WEBHOOK]: { method: "POST", body } } });
-    return {
-        notifiers: {
-            [`service.webhook.${CHAT_WEBHOOK}`]: YAML.stringify({
-                url: `$${NOTIFICATIONS_SECRET.key}`,
-                headers: [{ name: "Content-Type", value: "application/json" }],
-            }),
-        },
-        templates: {
-            "template.app-sync-failed": template(slackBody(":x:", "sync failed", ".app.status.operationState.message")),
-            "template.app-health-degraded": template(slackBody(":warning:", "health degraded", ".app.status.health.message")),
-        },
-        triggers: {
-            // Verbatim from notifications_catalog/triggers/on-sync-failed.yaml and on-health-degraded.yaml @ v3.4.4.
-            "trigger.on-sync-failed": YAML.stringify([
-                {
-                    when: "app.status.operationState != nil and app.status.operationState.phase in ['Error', 'Failed']",
-                    description: "Application syncing has failed",
-                    send: ["app-sync-failed"],
-                    oncePer: "app.status.operationState?.syncResult?.revision",
-                },
-            ]),
-            "trigger.on-health-degraded": YAML.stringify([
-                { when: "app.status.health.status == 'Degraded'", description: "Application has degraded", send: ["app-health-degraded"], oncePer: "app.status.operationState?.syncResult?.revision" },
-            ]),
-        },
-        // Default subscriptions apply to every application (subscriptions.md, "Default Subscriptions"); a webhook is
-        // named by itself in `recipients`.
-        subscriptions: [{ recipients: [CHAT_WEBHOOK], triggers: [...CHAT_TRIGGERS] }],
-    };
-}
 
 /** Values of argo-cd 10.1.1 (every key checked in test/gitops/upstream.spec.ts). */
 export function argoCdValues(a: ArgoCdValuesArgs): Record<string, unknown> {
@@ -349,78 +262,6 @@ export function redisHaValues(placement: Pick<Placement, "nodeSelector" | "toler
             podDisruptionBudget: { maxUnavailable: 1 },
             // HAProxy admits the Argo CD components that use Redis (the same three the chart's own redis policy names).
             networkPolicy: { enabled: true, ingressRules: [{ selectors: argocdClients }] },
-        },
-    };
-}
-
-export interface RolloutsValuesArgs {
-    placement: Pick<Placement, "nodeSelector" | "tolerations">;
-    region: string;
-    dashboard: boolean;
-    verifyTargetGroups: boolean;
-}
-
-export const ROLLOUTS_CONTROLLER_SIZE: Size = { cpu: "50m", memory: "128Mi", memoryLimit: "256Mi" };
-export const ROLLOUTS_DASHBOARD_SIZE: Size = { cpu: "20m", memory: "64Mi", memoryLimit: "128Mi" };
-export const ROLLOUTS_CONTROLLER_REPLICAS = 2;
-
-export function rolloutsPods(dashboard: boolean): PodDemand[] {
-    const s = ROLLOUTS_CONTROLLER_SIZE;
-    const d = ROLLOUTS_DASHBOARD_SIZE;
-    return [
-        { component: "argo-rollouts/controller", replicas: ROLLOUTS_CONTROLLER_REPLICAS, cpu: s.cpu, memory: s.memory, memoryLimit: s.memoryLimit },
-        ...(dashboard ? [{ component: "argo-rollouts/dashboard", replicas: 1, cpu: d.cpu, memory: d.memory, memoryLimit: d.memoryLimit }] : []),
-    ];
-}
-
-/** Values of argo-rollouts 2.41.0 (every key checked in test/gitops/upstream.spec.ts). */
-export function rolloutsValues(a: RolloutsValuesArgs): Record<string, unknown> {
-    const placement = { nodeSelector: { ...a.placement.nodeSelector }, tolerations: a.placement.tolerations };
-    return {
-        installCRDs: true,
-        keepCRDs: true,
-        serviceAccount: { create: true, name: ROLLOUTS_SERVICE_ACCOUNT },
-        controller: {
-            // Two leader-elected replicas (the chart adds --leader-elect when replicas > 1).
-            replicas: ROLLOUTS_CONTROLLER_REPLICAS,
-            resources: resources(ROLLOUTS_CONTROLLER_SIZE),
-            ...placement,
-            topologySpreadConstraints: zoneSpread({ "app.kubernetes.io/name": "argo-rollouts", "app.kubernetes.io/instance": ROLLOUTS_RELEASE, "app.kubernetes.io/component": "rollouts-controller" }),
-            pdb: { enabled: true, minAvailable: 1 },
-            metrics: { enabled: true },
-            // --aws-verify-target-group: before scaling down the old pods (or moving on after a setWeight) the controller
-            // checks through the ELB API that the target groups hold the new pod IPs and weights (docs/features/
-            // traffic-management/alb.md @ v1.9.0). The docs mention an --aws-region flag, but the v1.9.0 controller has
-            // none (cmd/rollouts-controller/main.go); its SDK (config.LoadDefaultConfig, utils/aws/aws.go) reads AWS_REGION.
-            awsVerifyTargetGroup: a.verifyTargetGroups,
-            extraEnv: a.verifyTargetGroups ? [{ name: "AWS_REGION", value: a.region }] : [],
-        },
-        // Only the RBAC of the traffic provider the platform uses (TargetGroupBindings of the AWS Load Balancer Controller).
-        providerRBAC: {
-            enabled: true,
-            providers: {
-                istio: false,
-                smi: false,
-                ambassador: false,
-                awsLoadBalancerController: true,
-                awsAppMesh: false,
-                traefik: false,
-                apisix: false,
-                contour: false,
-                glooPlatform: false,
-                gatewayAPI: false,
-            },
-        },
-        dashboard: {
-            enabled: a.dashboard,
-            // The dashboard has no login of its own: read-only, ClusterIP, reached with kubectl port-forward. Promote and
-            // abort go through `kubectl argo rollouts` (the caller's own RBAC) or Argo CD's resource actions.
-            readonly: true,
-            replicas: 1,
-            resources: resources(ROLLOUTS_DASHBOARD_SIZE),
-            ...placement,
-            service: { type: "ClusterIP" },
-            ingress: { enabled: false },
         },
     };
 }
