@@ -102,6 +102,16 @@ describe("gitops: the layer in the plan", () => {
         for (const r of [app, patch, ...ofType(run, PROJECT)]) assert.ok(r.dependencies.includes(release), r.name);
     });
 
+    it("the Kubernetes provider applies server-side (the ApplicationSet CRD is too large for client-side apply's annotation)", async () => {
+        const run = await planStack("prod");
+        const providers = ofType(run, "pulumi:providers:kubernetes").map((r) => inputs(r));
+        assert.ok(providers.length > 0);
+        for (const p of providers) assert.ok(p["enableServerSideApply"] === true || p["enableServerSideApply"] === "true", JSON.stringify(p["enableServerSideApply"]));
+        // The CRDs come with the chart (templates, upgraded with it) and are kept on uninstall.
+        assert.deepEqual(at(values(run, "gitops-argocd"), "crds"), { install: true, keep: true });
+        assert.deepEqual({ install: values(run, "gitops-rollouts")["installCRDs"], keep: values(run, "gitops-rollouts")["keepCRDs"] }, { install: true, keep: true });
+    });
+
     for (const stack of ["dev", "prod"] as const) {
         it(`${stack}: the Application and AppProjects validate against the argo-cd v3.4.4 CRD schemas`, async () => {
             const run = await planStack(stack);
