@@ -12,6 +12,8 @@ import { resolveAccountContext } from "./lib/account";
 import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
 import { ProblemsError } from "./lib/problems";
 import { Network, NetworkOutputs } from "./network";
+import { Observability, ObservabilityOutputs } from "./observability";
+import { Secrets, SecretsOutputs } from "./secrets";
 import { Workloads, WorkloadsOutputs } from "./workloads";
 
 export type PlatformOutputs = {
@@ -24,6 +26,8 @@ export type PlatformOutputs = {
     DataOutputs &
     IngressOutputs &
     GitopsOutputs &
+    SecretsOutputs &
+    ObservabilityOutputs &
     WorkloadsOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
@@ -39,6 +43,8 @@ export class Platform extends pulumi.ComponentResource {
     readonly karpenter: Karpenter;
     readonly data: DataTier;
     readonly ingress: Ingress;
+    readonly secrets: Secrets;
+    readonly observability: Observability;
     readonly gitops: Gitops;
     readonly workloads: Workloads;
     readonly outputs: PlatformOutputs;
@@ -120,22 +126,60 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
-        // Argo CD and Argo Rollouts. The secrets layer's contract joins here once it is wired (`secrets: this.secrets.contract`).
-        this.gitops = new Gitops(
-            "gitops",
-            { cluster, karpenter: this.karpenter.contract, ingress: this.ingress.contract, settings: cfg.gitops, tags },
-            { parent: this, dependsOn: [this.ingress] },
+        this.secrets = new Secrets(
+            "secrets",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                data: this.data.contract,
+                settings: cfg.secrets,
+                vpcCidr: cfg.vpcCidr,
+                protectStateful: cfg.protectStatefulResources,
+                tags,
+            },
+            parent,
         );
 
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
+        this.observability = new Observability(
+            "observability",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                secrets: this.secrets.contract,
+                settings: cfg.observability,
+                environment: cfg.environment,
+                stack: cfg.stack,
+                region: cfg.region,
+                tags,
+            },
+            parent,
+        );
+        // Argo CD and Argo Rollouts: Argo CD's SSO client secret, repository credentials and chat webhook come from the
+        // secrets layer's stores; the golden path's Rollouts get the Rollouts CRDs through the gitops contract.
+        this.gitops = new Gitops(
+            "gitops",
+            { cluster, karpenter: this.karpenter.contract, ingress: this.ingress.contract, secrets: this.secrets.contract, settings: cfg.gitops, tags },
+            { parent: this, dependsOn: [this.ingress] },
+        );
         this.workloads = new Workloads(
             "workloads",
-            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, quotes: cfg.quotes, rollouts: this.gitops.contract.rollouts, tags },
+            {
+                cluster,
+                environment: cfg.environment,
+                ingress: this.ingress.contract,
+                data: this.data.contract,
+                secrets: this.secrets.contract,
+                observability: this.observability.contract,
+                rollouts: this.gitops.contract.rollouts,
+                quotes: cfg.quotes,
+                tags,
+            },
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.gitops, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.observability, this.gitops, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -145,6 +189,8 @@ export class Platform extends pulumi.ComponentResource {
             ...this.karpenter.outputs,
             ...this.data.outputs,
             ...this.ingress.outputs,
+            ...this.secrets.outputs,
+            ...this.observability.outputs,
             ...this.gitops.outputs,
             ...this.workloads.outputs,
         };

@@ -10,7 +10,7 @@ import { deployQuotes } from "../../infra/workloads/quotes";
 import { DeliveryStrategy, ProductionService, ProductionServiceArgs } from "../../infra/workloads/service";
 import { ProgramRun } from "../../tools/offline/run";
 import { IMAGE, namespaceArgs } from "../workloads/fixtures";
-import { fakeData, fakeIngress, render } from "../workloads/render";
+import { fakeData, fakeIngress, fakeSecrets, render } from "../workloads/render";
 
 export const PROMETHEUS_URL = "http://kps-prometheus.monitoring.svc:9090";
 
@@ -62,6 +62,7 @@ export function renderQuotes(environment: "dev" | "prod", delivery: QuotesSettin
                 environment,
                 ingress: fakeIngress(environment),
                 data: fakeData(),
+                secrets: fakeSecrets(),
                 settings: { ...(ENVIRONMENT_DEFAULTS[environment]["quotes"] as QuotesSettings), delivery },
                 tags: {},
                 observability: observabilityContract(),
