@@ -46,6 +46,7 @@ const PROD_SETTINGS: GitopsSettings = {
 };
 
 let withSecrets: Promise<ProgramRun> | undefined;
+const notices: string[] = [];
 /** The layer with the secrets layer's contract (a stand-in) and a public Argo CD, rendered once. */
 function renderWithSecrets(): Promise<ProgramRun> {
     withSecrets ??= render(() => {
@@ -128,11 +129,26 @@ describe("gitops: the layer in the plan", () => {
         assert.deepEqual(validate({ destinations: [{ server: "s", namespace: "n", cluster: "x" }] }, APP_PROJECT_SPEC_SCHEMA, "spec"), ["spec.destinations[0].cluster: not in the schema"]);
     });
 
-    it("without the secrets layer: no ExternalSecret, no oidc.config, and the plan says so", async () => {
-        const run = await planStack("prod");
+    it("prod: with the secrets layer wired, Argo CD's SSO secret, repository credentials and chat webhook are ExternalSecrets; dev needs none", async () => {
+        const prod = await planStack("prod");
+        const names = ofType(prod, ES).map((r) => r.name).filter((n) => n.startsWith("gitops-")).sort();
+        assert.deepEqual(names, ["gitops-notifications", "gitops-oidc", "gitops-repository"]);
+        assert.match((at(values(prod, "gitops-argocd"), "configs.cm") as Inputs)["oidc.config"] as string, /issuer: https:\/\/login.example.com/);
+        assert.equal(at(values(prod, "gitops-argocd"), "notifications.enabled"), true);
+        assert.ok(!(stackOutputs(prod)["notices"] as string[]).some((n) => n.startsWith("gitops:")));
+        const dev = await planStack("dev");
+        assert.deepEqual(ofType(dev, ES).filter((r) => r.name.startsWith("gitops-")), []);
+        assert.deepEqual(at(values(dev, "gitops-argocd"), "notifications"), { enabled: false });
+    });
+
+    it("without the secrets layer: no ExternalSecret, no oidc.config, and a notice says so", async () => {
+        const run = await render(() => {
+            const g = new Gitops("gitops", { cluster: fakeCluster("n", "platform-prod"), karpenter: fakeKarpenter(), ingress: fakeIngress("prod"), settings: PROD_SETTINGS, tags: {} });
+            notices.push(...g.notices);
+        });
         assert.equal(ofType(run, ES).length, 0);
         assert.equal((at(values(run, "gitops-argocd"), "configs.cm") as Inputs)["oidc.config"], undefined);
-        assert.ok((stackOutputs(run)["notices"] as string[]).some((n) => n.startsWith("gitops: the secrets layer is not wired")));
+        assert.ok(notices.some((n) => n.startsWith("gitops: the secrets layer is not wired")), notices.join("\n"));
     });
 });
 

@@ -13,13 +13,16 @@ import { readStackPolicyConfig } from "../../tools/policyCheck";
 import { runPolicies } from "../../tools/offline/policyRunner";
 import { RecordedResource } from "../../tools/offline/recorder";
 import { ProgramRun } from "../../tools/offline/run";
-import { Inputs, inputs, ofType } from "../helpers";
+import { Inputs, inputs, ofType, planStack, stackOutputs } from "../helpers";
 import { promqlProblems } from "../observability/check";
 import { check } from "../policies/helpers";
-import { at, object } from "../workloads/render";
+import { ENVIRONMENT_DEFAULTS } from "../../infra/config";
+import { QuotesSettings } from "../../infra/workloads/config";
+import { deployQuotes } from "../../infra/workloads/quotes";
+import { at, fakeData, fakeIngress, fakeSecrets, object, render } from "../workloads/render";
 import { rolloutSpecProblems, validate } from "./check";
 import { ANALYSIS_TEMPLATE_SPEC_SCHEMA, ROLLOUT_SPEC_SCHEMA } from "./fixtures/upstream";
-import { PROMETHEUS_URL, deliveryArgs, renderQuotes, renderService } from "./render";
+import { PROMETHEUS_URL, deliveryArgs, observabilityContract, renderQuotes, renderService } from "./render";
 
 const ROLLOUT = "kubernetes:argoproj.io/v1alpha1:Rollout";
 const TEMPLATE = "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate";
@@ -80,6 +83,40 @@ function recorded(run: ProgramRun): { record: string; service: string }[] {
 }
 
 describe("gitops: progressive delivery in the golden path", () => {
+    it("the stacks: dev's stack file releases quotes as a canary Rollout (every dev plan takes this path); prod keeps a Deployment", async () => {
+        const dev = await planStack("dev");
+        assert.deepEqual(ofType(dev, ROLLOUT).map((r) => r.name), ["quotes"]);
+        assert.equal(ofType(dev, DEPLOY).filter((r) => r.name === "quotes").length, 0);
+        assert.equal(at(inputs(ofType(dev, ROLLOUT)[0]), "spec.strategy.canary.canaryService"), "quotes-canary");
+        assert.ok(!(stackOutputs(dev)["notices"] as string[]).some((n) => n.startsWith("quotes:")), "no fallback notice");
+        const prod = await planStack("prod");
+        assert.equal(ofType(prod, ROLLOUT).length, 0);
+        assert.equal(ofType(prod, DEPLOY).filter((r) => r.name === "quotes").length, 1);
+    });
+
+    it("quotes without the gitops layer stays a Deployment and says why", async () => {
+        let notices: string[] = [];
+        const run = await render(
+            (provider) =>
+                void (notices = deployQuotes({
+                    provider,
+                    clusterName: "platform-dev",
+                    environment: "dev",
+                    ingress: fakeIngress("dev"),
+                    data: fakeData(),
+                    secrets: fakeSecrets(),
+                    settings: { ...(ENVIRONMENT_DEFAULTS.dev["quotes"] as QuotesSettings), delivery: "canary" },
+                    tags: {},
+                    observability: observabilityContract(),
+                }).notices),
+        );
+        assert.equal(ofType(run, ROLLOUT).length, 0);
+        assert.equal(ofType(run, DEPLOY).length, 1);
+        assert.deepEqual(notices, [
+            'quotes: platform:quotes.delivery is "canary", but the gitops layer is not wired (the Rollout needs the Argo Rollouts CRDs and its analysis reads the SLO series): deployed as a Deployment until then',
+        ]);
+    });
+
     it("canary: a Rollout (no Deployment) splitting traffic on the ALB 10 → 25 → 50 → 100 % with pauses, dynamicStableScale, background analysis", async () => {
         const run = await canaryProd();
         assert.equal(ofType(run, DEPLOY).length, 0);
