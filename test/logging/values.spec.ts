@@ -3,6 +3,8 @@
 // pipelines) and every key against the pinned charts (fixtures/upstream.ts; the collector against its JSON schema).
 import * as assert from "assert";
 import Ajv from "ajv";
+import { charts } from "../../infra/lib/charts";
+import { OFFICIAL_HELM_REPOSITORIES } from "../../policies/cost";
 import { loggingSection, type LoggingSettings } from "../../infra/logging/config";
 import { COLLECTOR_POD_LABELS, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../../infra/logging/contract";
 import {
@@ -434,5 +436,19 @@ describe("logging values: OpenTelemetry collector gateway", () => {
             "exporters.otlp/tempo: deprecated name of otlp_grpc",
             "exporters.prometheusremotewrite: not a component type of the otelcol-k8s 0.158 distribution",
         ]);
+    });
+});
+
+describe("logging charts in the catalogue", () => {
+    it("Loki and Tempo come from grafana-community (the grafana repository's loki chart is the enterprise one), all from allow-listed repositories", () => {
+        assert.strictEqual(charts.loki.repo, "https://grafana-community.github.io/helm-charts");
+        assert.strictEqual(charts.tempo.repo, "https://grafana-community.github.io/helm-charts");
+        assert.deepStrictEqual(
+            [charts.loki.version, charts.alloy.version, charts.tempo.version, charts.opentelemetryCollector.version],
+            ["18.11.0", "1.11.1", "2.2.4", "0.170.0"],
+        );
+        for (const c of [charts.loki, charts.alloy, charts.tempo, charts.opentelemetryCollector]) {
+            assert.ok((OFFICIAL_HELM_REPOSITORIES as readonly string[]).includes(c.repo), c.chart);
+        }
     });
 });
