@@ -17,7 +17,7 @@
 //     collector: { replicas: 2, resources: { cpu: 200m, memory: 256Mi, memoryLimit: 512Mi } }
 //     prometheusUrls: [http://prometheus-operated.monitoring.svc:9090]   # one per Prometheus replica
 import { z } from "zod";
-import { type Environment, quantity } from "../lib/configSchema";
+import { type ConfigProblem, type Environment, configSection, quantity } from "../lib/configSchema";
 
 export const LOKI_MODES = ["Monolithic", "Distributed"] as const;
 export type LokiMode = (typeof LOKI_MODES)[number];
@@ -75,7 +75,7 @@ const shape = { logging };
 // governingServiceName); with more than one replica, list each replica's pod address instead (see docs/logging.md).
 export const DEFAULT_PROMETHEUS_URL = "http://prometheus-operated.monitoring.svc:9090";
 
-const DEFAULTS: Record<Environment, LoggingSettings> = {
+export const LOGGING_DEFAULTS: Record<Environment, LoggingSettings> = {
     dev: {
         loki: {
             deploymentMode: "Monolithic",
@@ -123,8 +123,8 @@ export function memoryBytes(q: string): number | undefined {
 }
 
 /** Cross-field rules, each naming the key, what was expected and what was found. */
-export function loggingChecks(v: { environment: Environment; logging: LoggingSettings }): { key: string; message: string }[] {
-    const out: { key: string; message: string }[] = [];
+export function loggingChecks(v: { environment: Environment; logging: LoggingSettings }): ConfigProblem[] {
+    const out: ConfigProblem[] = [];
     const l = v.logging;
     const prod = v.environment === "prod";
     const k = l.loki;
@@ -166,13 +166,8 @@ export function loggingChecks(v: { environment: Environment; logging: LoggingSet
     return out;
 }
 
-/**
- * The section as infra/config.ts composes it. `checks` takes the whole parsed platform value, typed loosely
- * because LAYER_SECTIONS mixes sections; the loader runs it only after `logging` parsed successfully.
- */
-export const loggingSection = {
+export const loggingSection = configSection({
     shape,
-    defaults: { dev: { logging: DEFAULTS.dev }, prod: { logging: DEFAULTS.prod } },
-    checks: (v: Record<string, unknown> & { environment: Environment }) =>
-        loggingChecks(v as { environment: Environment; logging: LoggingSettings }),
-};
+    defaults: { dev: { logging: LOGGING_DEFAULTS.dev }, prod: { logging: LOGGING_DEFAULTS.prod } },
+    checks: (v, environment) => loggingChecks({ ...v, environment }),
+});

@@ -5,7 +5,7 @@ import * as assert from "assert";
 import Ajv from "ajv";
 import { charts } from "../../infra/lib/charts";
 import { OFFICIAL_HELM_REPOSITORIES } from "../../policies/cost";
-import { loggingSection, type LoggingSettings } from "../../infra/logging/config";
+import { LOGGING_DEFAULTS, type LoggingSettings } from "../../infra/logging/config";
 import { COLLECTOR_POD_LABELS, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../../infra/logging/contract";
 import {
     COLLECTOR_COMMAND,
@@ -60,7 +60,7 @@ const str = (v: unknown, path: string): string => {
     return n as string;
 };
 
-const settings = (env: "dev" | "prod"): LoggingSettings => loggingSection.defaults[env].logging;
+const settings = (env: "dev" | "prod"): LoggingSettings => LOGGING_DEFAULTS[env];
 
 // The kit's placements (infra/lib/placement.ts): the platform pool and the system nodes.
 const PLATFORM: PodPlacement = {
