@@ -10,6 +10,7 @@ import { Karpenter, KarpenterOutputs } from "./karpenter";
 import { resolveAccountContext } from "./lib/account";
 import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
 import { ProblemsError } from "./lib/problems";
+import { Logging, LoggingOutputs } from "./logging";
 import { Network, NetworkOutputs } from "./network";
 import { Workloads, WorkloadsOutputs } from "./workloads";
 
@@ -22,6 +23,7 @@ export type PlatformOutputs = {
     KarpenterOutputs &
     DataOutputs &
     IngressOutputs &
+    LoggingOutputs &
     WorkloadsOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
@@ -37,6 +39,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly karpenter: Karpenter;
     readonly data: DataTier;
     readonly ingress: Ingress;
+    readonly logging: Logging;
     readonly workloads: Workloads;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
@@ -115,6 +118,11 @@ export class Platform extends pulumi.ComponentResource {
             },
             parent,
         );
+        this.logging = new Logging(
+            "logging",
+            { cluster, karpenter: this.karpenter.contract, settings: cfg.logging, protectStateful: cfg.protectStatefulResources, tags },
+            parent,
+        );
 
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
@@ -124,7 +132,7 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.logging, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -134,6 +142,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.karpenter.outputs,
             ...this.data.outputs,
             ...this.ingress.outputs,
+            ...this.logging.outputs,
             ...this.workloads.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });

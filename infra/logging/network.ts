@@ -7,6 +7,12 @@
 //            namespace; the monitoring namespace may query Tempo and scrape.
 import { COLLECTOR_POD_LABELS, LOGGING_NAMESPACE, OTLP_GRPC_PORT, OTLP_HTTP_PORT, TRACING_NAMESPACE } from "./contract";
 
+/**
+ * Where Grafana and Prometheus run (the metrics layer, infra/observability). A constant shared by both layers'
+ * docs; change both together.
+ */
+export const MONITORING_NAMESPACE = "monitoring";
+
 /** Well-known label the API server puts on every namespace (Kubernetes >= 1.22). */
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 

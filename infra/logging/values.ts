@@ -15,6 +15,7 @@ import {
     COLLECTOR_POD_LABELS,
     COLLECTOR_RELEASE,
     LOGGING_NAMESPACE,
+    LOKI_RELEASE,
     OTLP_GRPC_PORT,
     OTLP_HTTP_PORT,
     TEMPO_RELEASE,
@@ -127,8 +128,16 @@ export interface LokiInputs {
     rulerBucket: string;
     placement: PodPlacement;
     storageClass: string;
-    /** Zone spread for the ingesters (kit zoneSpread output). */
-    zoneSpread: object[];
+    /** Zone spread for pods with these labels (the kit's zoneSpread). */
+    zoneSpread: (matchLabels: Record<string, string>) => object[];
+}
+
+/**
+ * Selector labels of a Loki workload: app.kubernetes.io/name (the chart name) and instance (the release) from
+ * loki.selectorLabels, plus app.kubernetes.io/component = the target (templates/_helpers.tpl, _workload.tpl @ 18.11.0).
+ */
+export function lokiPodLabels(component: string): Record<string, string> {
+    return { "app.kubernetes.io/name": "loki", "app.kubernetes.io/instance": LOKI_RELEASE, "app.kubernetes.io/component": component };
 }
 
 const ALL_DISTRIBUTED = ["ingester", ...Object.keys(LOKI_DISTRIBUTED)] as const;
@@ -195,7 +204,7 @@ export function lokiValues(i: LokiInputs): Values {
                 ? {
                       resources: resourcesOf(l.replicas > 1 ? LOKI_SINGLE_BINARY_RESOURCES.large : LOKI_SINGLE_BINARY_RESOURCES.small),
                       persistence: { enabled: true, size: `${l.storageGiB}Gi`, storageClass: i.storageClass },
-                      ...(l.replicas > 1 ? { topologySpreadConstraints: i.zoneSpread } : {}),
+                      ...(l.replicas > 1 ? { topologySpreadConstraints: i.zoneSpread(lokiPodLabels("single-binary")) } : {}),
                   }
                 : {}),
         },
@@ -210,7 +219,7 @@ export function lokiValues(i: LokiInputs): Values {
                       resources: resourcesOf(LOKI_INGESTER_RESOURCES),
                       // The WAL on a volume: an ingester restart replays it instead of losing unflushed chunks.
                       persistence: { enabled: true, claims: [claim] },
-                      topologySpreadConstraints: i.zoneSpread,
+                      topologySpreadConstraints: i.zoneSpread(lokiPodLabels("ingester")),
                   }),
         },
         ...distributed,
@@ -445,7 +454,8 @@ export interface CollectorInputs {
     resources: Resources;
     prometheusUrls: string[];
     placement: PodPlacement;
-    zoneSpread: object[];
+    /** Zone spread for pods with these labels (the kit's zoneSpread). */
+    zoneSpread: (matchLabels: Record<string, string>) => object[];
 }
 
 /** Prometheus' native OTLP endpoint (needs --web.enable-otlp-receiver: kube-prometheus-stack enableOTLPReceiver). */
@@ -470,7 +480,7 @@ export function collectorValues(i: CollectorInputs): Values {
         resources: resourcesOf(i.resources),
         nodeSelector: { ...i.placement.nodeSelector },
         tolerations: i.placement.tolerations.map((t) => ({ ...t })),
-        topologySpreadConstraints: i.zoneSpread,
+        topologySpreadConstraints: i.zoneSpread({ ...COLLECTOR_POD_LABELS }),
         podDisruptionBudget: i.replicas > 1 ? { enabled: true, maxUnavailable: 1 } : { enabled: false },
         // The image runs as 10001:10001 (opentelemetry-collector-releases distributions/otelcol-k8s/Dockerfile @ v0.158.0).
         securityContext: {

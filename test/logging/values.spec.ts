@@ -20,6 +20,7 @@ import {
     collectorPods,
     collectorValues,
     lokiPods,
+    lokiPodLabels,
     lokiPushUrl,
     lokiValues,
     memcachedPodMiB,
@@ -71,7 +72,8 @@ const SYSTEM: PodPlacement = {
     nodeSelector: { "platform.io/node-pool": "system" },
     tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
 };
-const ZONES = [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }];
+const spread = (matchLabels: Record<string, string>) => [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels } }];
+const INGESTER_LABELS = { "app.kubernetes.io/name": "loki", "app.kubernetes.io/instance": "loki", "app.kubernetes.io/component": "ingester" };
 const PROM = ["http://prometheus-0.prometheus-operated.monitoring.svc:9090", "http://prometheus-1.prometheus-operated.monitoring.svc:9090"];
 
 function loki(env: "dev" | "prod", over: Partial<LoggingSettings["loki"]> = {}): V {
@@ -82,7 +84,7 @@ function loki(env: "dev" | "prod", over: Partial<LoggingSettings["loki"]> = {}):
         rulerBucket: "platform-prod-loki-ruler",
         placement: PLATFORM,
         storageClass: "gp3",
-        zoneSpread: ZONES,
+        zoneSpread: spread,
     });
 }
 
@@ -103,7 +105,7 @@ function tempo(env: "dev" | "prod"): V {
 
 function collector(env: "dev" | "prod", prometheusUrls = PROM): V {
     const s = settings(env);
-    return collectorValues({ replicas: s.collector.replicas, resources: s.collector.resources, prometheusUrls, placement: PLATFORM, zoneSpread: ZONES });
+    return collectorValues({ replicas: s.collector.replicas, resources: s.collector.resources, prometheusUrls, placement: PLATFORM, zoneSpread: spread });
 }
 
 const DISTRIBUTED_TARGETS = ["ingester", "distributor", "querier", "queryFrontend", "queryScheduler", "indexGateway", "compactor", "ruler"];
@@ -127,7 +129,8 @@ describe("logging values: Loki", () => {
         for (const t of DISTRIBUTED_TARGETS) assert.ok(num(v, `${t}.replicas`) >= 1, t);
         for (const t of ["backend", "read", "write"]) assert.strictEqual(at(v, `${t}.replicas`), 0, t);
         assert.strictEqual(at(v, "ingester.zoneAwareReplication.enabled"), false);
-        assert.deepStrictEqual(at(v, "ingester.topologySpreadConstraints"), ZONES);
+        assert.deepStrictEqual(at(v, "ingester.topologySpreadConstraints"), spread(INGESTER_LABELS));
+        assert.deepStrictEqual(lokiPodLabels("ingester"), INGESTER_LABELS);
         for (const t of ["ingester", "compactor"]) {
             assert.strictEqual(at(v, `${t}.persistence.enabled`), true, t);
             assert.deepStrictEqual(at(v, `${t}.persistence.claims`), [{ name: "data", accessModes: ["ReadWriteOnce"], size: "10Gi", storageClass: "gp3" }], t);
@@ -365,7 +368,7 @@ describe("logging values: OpenTelemetry collector gateway", () => {
         assert.strictEqual(at(v, "command.name"), COLLECTOR_COMMAND);
         assert.strictEqual(at(v, "replicaCount"), 2);
         assert.deepStrictEqual(at(v, "nodeSelector"), PLATFORM.nodeSelector);
-        assert.deepStrictEqual(at(v, "topologySpreadConstraints"), ZONES);
+        assert.deepStrictEqual(at(v, "topologySpreadConstraints"), spread({ ...COLLECTOR_POD_LABELS }));
         assert.deepStrictEqual(at(v, "podDisruptionBudget"), { enabled: true, maxUnavailable: 1 });
         assert.deepStrictEqual(at(collector("dev"), "podDisruptionBudget"), { enabled: false });
         assert.deepStrictEqual(at(v, "resources.limits"), { memory: settings("prod").collector.resources.memoryLimit });
