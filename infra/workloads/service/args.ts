@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { IngressContract } from "../../ingress/contract";
 import { PolicyDocument } from "../../lib/iamDocuments";
 import { NamespaceBaseline } from "../namespace";
+import type { TracingArgs } from "./tracing";
 
 /** How a probe checks the container. Ports default to the container's `http` port. */
 export type ProbeCheck =
@@ -113,6 +114,8 @@ export interface ProductionServiceArgs {
     automountServiceAccountToken?: boolean;
     /** AWS permissions through EKS Pod Identity (role + association for this service's account). */
     aws?: { clusterName: pulumi.Input<string>; policy: pulumi.Input<PolicyDocument>; tags: Record<string, string> };
+    /** Opt-in traces to the platform's OpenTelemetry gateway: OTEL_* variables and egress to the gateway (tracing.ts). */
+    tracing?: TracingArgs;
     shutdown?: {
         /** preStop sleep. Default: the ingress deregistration delay + 5 s (or 5 s without ingress). */
         preStopSleepSeconds?: number;

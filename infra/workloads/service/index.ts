@@ -5,3 +5,4 @@ export * from "./args";
 export { DEFAULT_PROBES, type ResolvedService, ServiceArgsError, imageProblem, resolveServiceArgs } from "./resolve";
 export { ALB, POD_IDENTITY_AGENT_EGRESS } from "./render";
 export { ProductionService } from "./component";
+export { TRACING_ENV_NAMES, type TracingArgs, defaultSampleRatio, tracingEgressRule, tracingEnv } from "./tracing";

@@ -2,6 +2,7 @@
 // declared; each problem names the argument, what was expected and what was found.
 import { parseQuantity } from "../quantity";
 import { AutoscalingArgs, ProbeCheck, ProbeSpec, ProbesArgs, ProductionServiceArgs } from "./args";
+import { tracingProblems } from "./tracing";
 
 export class ServiceArgsError extends Error {
     constructor(name: string, readonly problems: string[]) {
@@ -222,6 +223,7 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
         if (args.env && k in args.env) problems.push(`secretEnv.${k}: expected a name not also in env, found it in both`);
         if (!v.secretName || !v.key) problems.push(`secretEnv.${k}: expected a secretName and key, found ${JSON.stringify(v)}`);
     }
+    problems.push(...tracingProblems(args.tracing, args.env));
 
     if (problems.length > 0) throw new ServiceArgsError(name, problems);
     return {

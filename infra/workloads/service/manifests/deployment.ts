@@ -6,6 +6,7 @@ import { CAPACITY_TYPE_LABEL } from "../../labels";
 import { ProductionServiceArgs } from "../args";
 import { renderProbe } from "../render";
 import { ResolvedService } from "../resolve";
+import { tracingEnv } from "../tracing";
 
 function volumesAndMounts(args: ProductionServiceArgs): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[] } {
     const volumes: k8s.types.input.core.v1.Volume[] = [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }];
@@ -21,8 +22,9 @@ function volumesAndMounts(args: ProductionServiceArgs): { volumes: k8s.types.inp
     return { volumes, mounts };
 }
 
-function containerEnv(args: ProductionServiceArgs): k8s.types.input.core.v1.EnvVar[] {
+function containerEnv(name: string, args: ProductionServiceArgs, namespace: string): k8s.types.input.core.v1.EnvVar[] {
     return [
+        ...(args.tracing ? tracingEnv(args.tracing, { name, namespace, environment: args.environment }) : []),
         ...Object.entries(args.env ?? {}).map(([n, value]) => ({ name: n, value })),
         ...Object.entries(args.secretEnv ?? {}).map(([n, ref]) => ({
             name: n,
@@ -84,7 +86,7 @@ export function deploymentSpec(
                         image: args.image,
                         imagePullPolicy: "IfNotPresent",
                         ports: [{ name: "http", containerPort: s.port, protocol: "TCP" }],
-                        env: containerEnv(args),
+                        env: containerEnv(name, args, typeof args.namespace === "string" ? args.namespace : args.namespace.name),
                         resources: { requests: s.requests, limits: s.limits },
                         startupProbe: renderProbe(s.probes.startup, s.port),
                         readinessProbe: renderProbe(s.probes.readiness, s.port),

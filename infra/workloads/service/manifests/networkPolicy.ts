@@ -5,6 +5,7 @@ import { NAMESPACE_NAME_LABEL, dnsEgressRule } from "../../labels";
 import { ProductionServiceArgs } from "../args";
 import { POD_IDENTITY_AGENT_EGRESS } from "../render";
 import { ResolvedService } from "../resolve";
+import { tracingEgressRule } from "../tracing";
 
 export function networkPolicySpec(
     args: ProductionServiceArgs,
@@ -30,6 +31,8 @@ export function networkPolicySpec(
             dnsEgressRule(),
             // Credentials for the Pod Identity role (the agent on the node, not an AWS endpoint).
             ...(args.aws ? [{ to: [...POD_IDENTITY_AGENT_EGRESS.to], ports: [...POD_IDENTITY_AGENT_EGRESS.ports] }] : []),
+            // Traces (opt-in): the collector gateway's pods, on the one OTLP port in use.
+            ...(args.tracing ? [tracingEgressRule(args.tracing)] : []),
             ...(args.network?.egress ?? []).map((e) => ({
                 to: e.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
                 ports: e.ports.map((p) => ({ protocol: p.protocol ?? "TCP", port: p.port })),
