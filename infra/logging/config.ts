@@ -15,7 +15,9 @@
 //     alloy: { resources: { cpu: 100m, memory: 256Mi, memoryLimit: 1Gi } }
 //     tempo: { retentionDays: 14, storageGiB: 20, resources: { cpu: 500m, memory: 2Gi, memoryLimit: 4Gi } }
 //     collector: { replicas: 2, resources: { cpu: 200m, memory: 256Mi, memoryLimit: 512Mi } }
-//     prometheusUrls: [http://prometheus-operated.monitoring.svc:9090]   # one per Prometheus replica
+//     prometheusUrls:                   # one base URL per Prometheus replica (remote write and OTLP go to each)
+//       - http://prometheus-kps-prometheus-0.prometheus-operated.monitoring.svc:9090
+//       - http://prometheus-kps-prometheus-1.prometheus-operated.monitoring.svc:9090
 import { z } from "zod";
 import { type ConfigProblem, type Environment, configSection, quantity } from "../lib/configSchema";
 
@@ -70,10 +72,17 @@ export type LoggingSettings = z.infer<typeof logging>;
 
 const shape = { logging };
 
-// The base of every URL the collector and Tempo write metrics to. The operator creates the governing Service
-// `prometheus-operated` for every Prometheus it runs (prometheus-operator pkg/prometheus/statefulset.go
-// governingServiceName); with more than one replica, list each replica's pod address instead (see docs/logging.md).
-export const DEFAULT_PROMETHEUS_URL = "http://prometheus-operated.monitoring.svc:9090";
+/**
+ * One base URL per Prometheus replica: every replica must receive every sample (a Service would spread the writes).
+ * The metrics layer (infra/observability) runs kube-prometheus-stack in `monitoring` with fullnameOverride "kps", so
+ * its Prometheus is `kps-prometheus`; the operator names the StatefulSet `prometheus-<name>` and gives it the governing
+ * headless Service `prometheus-operated` (prometheus-operator pkg/prometheus/operator.go
+ * statefulSetNameFromPrometheusName and pkg/prometheus/server/statefulset.go governingServiceName @ v0.93.0), so
+ * replica i answers at prometheus-kps-prometheus-<i>.prometheus-operated.monitoring.svc:9090.
+ */
+export function prometheusReplicaUrl(replica: number): string {
+    return `http://prometheus-kps-prometheus-${replica}.prometheus-operated.monitoring.svc:9090`;
+}
 
 export const LOGGING_DEFAULTS: Record<Environment, LoggingSettings> = {
     dev: {
@@ -92,7 +101,7 @@ export const LOGGING_DEFAULTS: Record<Environment, LoggingSettings> = {
         alloy: { resources: { cpu: "50m", memory: "128Mi", memoryLimit: "512Mi" } },
         tempo: { retentionDays: 3, storageGiB: 10, resources: { cpu: "250m", memory: "1Gi", memoryLimit: "2Gi" } },
         collector: { replicas: 1, resources: { cpu: "100m", memory: "256Mi", memoryLimit: "512Mi" } },
-        prometheusUrls: [DEFAULT_PROMETHEUS_URL],
+        prometheusUrls: [prometheusReplicaUrl(0)],
     },
     prod: {
         loki: {
@@ -110,7 +119,8 @@ export const LOGGING_DEFAULTS: Record<Environment, LoggingSettings> = {
         alloy: { resources: { cpu: "100m", memory: "256Mi", memoryLimit: "1Gi" } },
         tempo: { retentionDays: 14, storageGiB: 20, resources: { cpu: "500m", memory: "2Gi", memoryLimit: "4Gi" } },
         collector: { replicas: 2, resources: { cpu: "200m", memory: "256Mi", memoryLimit: "512Mi" } },
-        prometheusUrls: [DEFAULT_PROMETHEUS_URL],
+        // The metrics layer's prod Prometheus runs 2 replicas (platform:observability.prometheus.replicas).
+        prometheusUrls: [prometheusReplicaUrl(0), prometheusReplicaUrl(1)],
     },
 };
 

@@ -1,7 +1,7 @@
 // platform:logging: defaults per environment and every error path, through the real loader.
 import * as assert from "assert";
 import { PlatformConfig, parsePlatformConfig } from "../../infra/config";
-import { DEFAULT_PROMETHEUS_URL } from "../../infra/logging/config";
+import { prometheusReplicaUrl } from "../../infra/logging/config";
 
 function parse(environment: "dev" | "prod", logging?: unknown): PlatformConfig {
     const text: Record<string, string> = { environment };
@@ -33,7 +33,7 @@ describe("logging config", () => {
         assert.strictEqual(l.loki.tenant, "platform");
         assert.strictEqual(l.tempo.retentionDays, 3);
         assert.strictEqual(l.collector.replicas, 1);
-        assert.deepStrictEqual(l.prometheusUrls, [DEFAULT_PROMETHEUS_URL]);
+        assert.deepStrictEqual(l.prometheusUrls, ["http://prometheus-kps-prometheus-0.prometheus-operated.monitoring.svc:9090"]);
     });
 
     it("prod: Distributed Loki with 3 ingesters and 30 days, Tempo 14 days, two collectors, caches below the chart's 8 GiB", () => {
@@ -44,6 +44,8 @@ describe("logging config", () => {
         assert.strictEqual(l.tempo.retentionDays, 14);
         assert.strictEqual(l.collector.replicas, 2);
         assert.ok(l.loki.chunksCacheMiB < 8192, `chunks cache ${l.loki.chunksCacheMiB} MiB`);
+        // Every Prometheus replica gets every sample.
+        assert.deepStrictEqual(l.prometheusUrls, [0, 1].map((i) => `http://prometheus-kps-prometheus-${i}.prometheus-operated.monitoring.svc:9090`));
     });
 
     it("a partial override keeps the other defaults", () => {
@@ -91,7 +93,7 @@ describe("logging config", () => {
     });
 
     it("refuses the same Prometheus twice and a burst below the rate", () => {
-        const msg = problem("dev", { prometheusUrls: [DEFAULT_PROMETHEUS_URL, DEFAULT_PROMETHEUS_URL], loki: { ingestionRateMB: 20, ingestionBurstSizeMB: 10 } });
+        const msg = problem("dev", { prometheusUrls: [prometheusReplicaUrl(0), prometheusReplicaUrl(0)], loki: { ingestionRateMB: 20, ingestionBurstSizeMB: 10 } });
         assert.match(msg, /platform:logging\.prometheusUrls: expected each Prometheus replica once/);
         assert.match(msg, /platform:logging\.loki\.ingestionBurstSizeMB: expected at least ingestionRateMB \(20\), found 10/);
     });
