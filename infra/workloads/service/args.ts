@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IngressContract } from "../../ingress/contract";
 import { PolicyDocument } from "../../lib/iamDocuments";
+import { ServiceSlo } from "../../lib/serviceRules";
+import type { ServiceMonitorArgs } from "./monitoring";
 import { NamespaceBaseline } from "../namespace";
 import type { TracingArgs } from "./tracing";
 
@@ -112,8 +114,22 @@ export interface ProductionServiceArgs {
     writablePaths?: string[];
     /** Mount the API token in the pod (default false: most apps never call the Kubernetes API). */
     automountServiceAccountToken?: boolean;
-    /** AWS permissions through EKS Pod Identity (role + association for this service's account). */
-    aws?: { clusterName: pulumi.Input<string>; policy: pulumi.Input<PolicyDocument>; tags: Record<string, string> };
+    /**
+     * AWS permissions through EKS Pod Identity (role + association for this service's account). Egress then also
+     * opens the Pod Identity agent (169.254.170.23:80) and HTTPS (TCP 443) to non-private addresses, where the
+     * regional AWS API endpoints answer (see docs/workloads.md, "Reaching AWS APIs").
+     */
+    aws?: {
+        clusterName: pulumi.Input<string>;
+        policy: pulumi.Input<PolicyDocument>;
+        tags: Record<string, string>;
+        /**
+         * CIDRs of the subnets holding the stack's VPC interface endpoints (Network `interfaceEndpointSubnetCidrs`),
+         * when it has them: their private DNS makes the AWS API names resolve to addresses there, which the
+         * public-address rule excludes. Egress on TCP 443 to these CIDRs is added.
+         */
+        vpcEndpointCidrs?: string[];
+    };
     /** Opt-in traces to the platform's OpenTelemetry gateway: OTEL_* variables and egress to the gateway (tracing.ts). */
     tracing?: TracingArgs;
     shutdown?: {
@@ -139,4 +155,11 @@ export interface ProductionServiceArgs {
         egress?: EgressRule[];
     };
     labels?: Record<string, string>;
+    /**
+     * Prometheus scrapes the service: a ServiceMonitor on its `metrics` port (the app's own port, another app port, or
+     * an exporter sidecar's), and the NetworkPolicy lets the monitoring namespace reach that port.
+     */
+    serviceMonitor?: ServiceMonitorArgs;
+    /** Availability objective, latency thresholds and Apdex T: RED/SLO/Apdex recording rules and alerts. Needs serviceMonitor. */
+    slo?: ServiceSlo;
 }

@@ -3,6 +3,7 @@
 // The public names are the same as before the split.
 export * from "./args";
 export { DEFAULT_PROBES, type ResolvedService, ServiceArgsError, imageProblem, resolveServiceArgs } from "./resolve";
-export { ALB, POD_IDENTITY_AGENT_EGRESS } from "./render";
+export { ALB, AWS_API_EGRESS, POD_IDENTITY_AGENT_EGRESS } from "./render";
 export { ProductionService } from "./component";
+export { METRICS_PORT_NAME, type MetricsExporterArgs, type ServiceMonitorArgs } from "./monitoring";
 export { TRACING_ENV_NAMES, type TracingArgs, defaultSampleRatio, tracingEgressRule, tracingEnv } from "./tracing";

@@ -1,12 +1,15 @@
 // Validation and defaults for ProductionService: every argument is checked before any resource is
 // declared; each problem names the argument, what was expected and what was found.
+import { isIpv4Cidr } from "../../lib/configSchema";
 import { parseQuantity } from "../quantity";
 import { AutoscalingArgs, ProbeCheck, ProbeSpec, ProbesArgs, ProductionServiceArgs } from "./args";
+import { ResolvedMonitoring, resolveMonitoring } from "./monitoring";
+import { ProblemsError } from "../../lib/problems";
 import { tracingProblems } from "./tracing";
 
-export class ServiceArgsError extends Error {
-    constructor(name: string, readonly problems: string[]) {
-        super(`ProductionService "${name}": invalid arguments (${problems.length}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+export class ServiceArgsError extends ProblemsError {
+    constructor(name: string, problems: string[]) {
+        super(`ProductionService "${name}": invalid arguments`, problems);
         this.name = "ServiceArgsError";
     }
 }
@@ -35,6 +38,8 @@ export interface ResolvedService {
     zoneSpread: "DoNotSchedule" | "ScheduleAnyway";
     disruptionBudget: { maxUnavailable: number } | { minAvailable: number };
     host: string | undefined;
+    /** Metrics scraping and SLO (undefined without serviceMonitor). */
+    monitoring: ResolvedMonitoring | undefined;
 }
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -216,6 +221,11 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
         if (e.ports.length === 0) problems.push(`network.egress[${i}].ports: expected at least one port (${e.description}), found []`);
         for (const c of e.cidrs) if (c === "0.0.0.0/0") problems.push(`network.egress[${i}].cidrs: expected specific CIDRs (${e.description}), found "0.0.0.0/0"`);
     }
+    for (const [i, c] of (args.aws?.vpcEndpointCidrs ?? []).entries()) {
+        if (!isIpv4Cidr(c) || c === "0.0.0.0/0") {
+            problems.push(`aws.vpcEndpointCidrs[${i}]: expected the CIDR of a subnet holding VPC interface endpoints (like 10.20.224.0/24), found ${JSON.stringify(c)}`);
+        }
+    }
     for (const p of args.writablePaths ?? []) {
         if (!p.startsWith("/") || p === "/") problems.push(`writablePaths: expected absolute directories other than /, found ${JSON.stringify(p)}`);
     }
@@ -224,6 +234,11 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
         if (!v.secretName || !v.key) problems.push(`secretEnv.${k}: expected a secretName and key, found ${JSON.stringify(v)}`);
     }
     problems.push(...tracingProblems(args.tracing, args.env));
+
+    const monitoring = resolveMonitoring(port, args.serviceMonitor, args.slo, problems);
+    const exporterImage = args.serviceMonitor?.exporter?.image;
+    const exporterImageProblem = exporterImage !== undefined ? imageProblem(exporterImage) : undefined;
+    if (exporterImageProblem) problems.push(`serviceMonitor.exporter.${exporterImageProblem}`);
 
     if (problems.length > 0) throw new ServiceArgsError(name, problems);
     return {
@@ -243,5 +258,6 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
         zoneSpread: args.zoneSpread ?? "DoNotSchedule",
         disruptionBudget,
         host,
+        monitoring,
     };
 }
