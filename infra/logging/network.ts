@@ -34,23 +34,21 @@ export interface NamedPolicy {
 const fromNamespace = (ns: string) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } } });
 
 export function loggingNetworkPolicies(monitoringNamespace: string): NamedPolicy[] {
-    const common = (namespace: string): NamedPolicy[] => [
-        { name: "default-deny-ingress", namespace, spec: { podSelector: {}, policyTypes: ["Ingress"] } },
-        {
-            name: "allow-same-namespace",
-            namespace,
-            spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] },
+    // One policy per namespace selects every pod for Ingress, which denies what its rules do not list (a pod selected by
+    // any policy admits only the union of their rules): the namespace itself, and the monitoring namespace (Grafana
+    // queries, Prometheus scrapes).
+    const allowList = (namespace: string): NamedPolicy => ({
+        name: "ingress-allow-list",
+        namespace,
+        spec: {
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ podSelector: {} }] }, { from: [fromNamespace(monitoringNamespace)] }],
         },
-        {
-            // Grafana (queries) and Prometheus (scrapes) live in the monitoring namespace.
-            name: "allow-monitoring",
-            namespace,
-            spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [fromNamespace(monitoringNamespace)] }] },
-        },
-    ];
+    });
     return [
-        ...common(LOGGING_NAMESPACE),
-        ...common(TRACING_NAMESPACE),
+        allowList(LOGGING_NAMESPACE),
+        allowList(TRACING_NAMESPACE),
         {
             name: "allow-otlp-to-gateway",
             namespace: TRACING_NAMESPACE,

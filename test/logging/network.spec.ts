@@ -8,18 +8,19 @@ const policies = loggingNetworkPolicies("monitoring");
 const inNs = (ns: string) => policies.filter((p) => p.namespace === ns);
 
 describe("logging network policies", () => {
-    it("both namespaces deny ingress by default and never restrict egress", () => {
+    it("each namespace has one policy selecting every pod for Ingress (so ingress is denied unless listed), none for Egress", () => {
         for (const ns of [LOGGING_NAMESPACE, TRACING_NAMESPACE]) {
-            const deny = inNs(ns).find((p) => p.name === "default-deny-ingress");
-            assert.deepStrictEqual(deny?.spec, { podSelector: {}, policyTypes: ["Ingress"] });
+            const all = inNs(ns).filter((p) => Object.keys(p.spec.podSelector).length === 0);
+            assert.deepStrictEqual(all.map((p) => [p.name, p.spec.policyTypes]), [["ingress-allow-list", ["Ingress"]]], ns);
             assert.ok(inNs(ns).every((p) => !p.spec.policyTypes.includes("Egress")), ns);
         }
     });
 
-    it("opens the namespace to itself and to the monitoring namespace (Grafana queries, Prometheus scrapes), nothing else wide", () => {
+    it("admits the namespace itself and the monitoring namespace (Grafana queries, Prometheus scrapes), nothing else wide", () => {
         for (const ns of [LOGGING_NAMESPACE, TRACING_NAMESPACE]) {
             const peers = inNs(ns).filter((p) => p.name !== "allow-otlp-to-gateway").flatMap((p) => (p.spec.ingress ?? []).flatMap((r) => r.from ?? []));
             assert.deepStrictEqual(peers, [{ podSelector: {} }, { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "monitoring" } } }], ns);
+            assert.ok(inNs(ns).every((p) => (p.spec.ingress ?? []).every((r) => (r.from ?? []).length > 0)), `${ns}: a rule without from admits everyone`);
         }
     });
 
