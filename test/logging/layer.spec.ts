@@ -127,7 +127,7 @@ describe("logging layer in the plan", () => {
             // Every logical name of the layer starts with its component's name (children of the Logging component and of
             // the WorkloadIdentity components it creates).
             const mine = run.resources.filter((r) => r.name === "logging" || r.name.startsWith("logging-"));
-            assert.ok(mine.length > 40);
+            assert.ok(mine.length >= 30, `the filter found ${mine.length} resources of the layer`);
             for (const r of mine) {
                 assert.ok(!Object.values(r.inputs).some(containsSecret), `${r.name} has a secret input`);
                 assert.doesNotMatch(JSON.stringify(r.inputs), /access_?key|secret_?(access_)?key|accessKeyId|secretAccessKey|AKIA[0-9A-Z]{16}/i, r.name);
