@@ -12,6 +12,7 @@ import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity,
 import { ProblemsError } from "./lib/problems";
 import { Logging, LoggingOutputs } from "./logging";
 import { Network, NetworkOutputs } from "./network";
+import { Secrets, SecretsOutputs } from "./secrets";
 import { Workloads, WorkloadsOutputs } from "./workloads";
 
 export type PlatformOutputs = {
@@ -23,6 +24,7 @@ export type PlatformOutputs = {
     KarpenterOutputs &
     DataOutputs &
     IngressOutputs &
+    SecretsOutputs &
     LoggingOutputs &
     WorkloadsOutputs;
 
@@ -39,6 +41,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly karpenter: Karpenter;
     readonly data: DataTier;
     readonly ingress: Ingress;
+    readonly secrets: Secrets;
     readonly logging: Logging;
     readonly workloads: Workloads;
     readonly outputs: PlatformOutputs;
@@ -119,6 +122,20 @@ export class Platform extends pulumi.ComponentResource {
             },
             parent,
         );
+        this.secrets = new Secrets(
+            "secrets",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                data: this.data.contract,
+                settings: cfg.secrets,
+                vpcCidr: cfg.vpcCidr,
+                protectStateful: cfg.protectStatefulResources,
+                tags,
+            },
+            parent,
+        );
+
         this.logging = new Logging(
             "logging",
             { cluster, karpenter: this.karpenter.contract, settings: cfg.logging, protectStateful: cfg.protectStatefulResources, tags },
@@ -129,11 +146,11 @@ export class Platform extends pulumi.ComponentResource {
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
             "workloads",
-            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, quotes: cfg.quotes, tags },
+            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, secrets: this.secrets.contract, quotes: cfg.quotes, tags },
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.logging, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -143,6 +160,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.karpenter.outputs,
             ...this.data.outputs,
             ...this.ingress.outputs,
+            ...this.secrets.outputs,
             ...this.logging.outputs,
             ...this.workloads.outputs,
         };
