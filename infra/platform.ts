@@ -12,6 +12,7 @@ import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity,
 import { ProblemsError } from "./lib/problems";
 import { Logging, LoggingOutputs } from "./logging";
 import { Network, NetworkOutputs } from "./network";
+import { Observability, ObservabilityOutputs } from "./observability";
 import { Secrets, SecretsOutputs } from "./secrets";
 import { Workloads, WorkloadsOutputs } from "./workloads";
 
@@ -26,6 +27,7 @@ export type PlatformOutputs = {
     IngressOutputs &
     SecretsOutputs &
     LoggingOutputs &
+    ObservabilityOutputs &
     WorkloadsOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
@@ -43,6 +45,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly ingress: Ingress;
     readonly secrets: Secrets;
     readonly logging: Logging;
+    readonly observability: Observability;
     readonly workloads: Workloads;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
@@ -122,6 +125,7 @@ export class Platform extends pulumi.ComponentResource {
             },
             parent,
         );
+
         this.secrets = new Secrets(
             "secrets",
             {
@@ -136,21 +140,45 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
+        // Logs and traces; Grafana (observability) gets their datasources from the logging contract.
         this.logging = new Logging(
             "logging",
             { cluster, karpenter: this.karpenter.contract, settings: cfg.logging, protectStateful: cfg.protectStatefulResources, tags },
             parent,
         );
-
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
+        this.observability = new Observability(
+            "observability",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                secrets: this.secrets.contract,
+                logging: this.logging.contract,
+                settings: cfg.observability,
+                environment: cfg.environment,
+                stack: cfg.stack,
+                region: cfg.region,
+                tags,
+            },
+            parent,
+        );
         this.workloads = new Workloads(
             "workloads",
-            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, secrets: this.secrets.contract, quotes: cfg.quotes, tags },
+            {
+                cluster,
+                environment: cfg.environment,
+                ingress: this.ingress.contract,
+                data: this.data.contract,
+                secrets: this.secrets.contract,
+                observability: this.observability.contract,
+                quotes: cfg.quotes,
+                tags,
+            },
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -162,6 +190,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.ingress.outputs,
             ...this.secrets.outputs,
             ...this.logging.outputs,
+            ...this.observability.outputs,
             ...this.workloads.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });
