@@ -10,6 +10,7 @@ import { Karpenter, KarpenterOutputs } from "./karpenter";
 import { resolveAccountContext } from "./lib/account";
 import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
 import { ProblemsError } from "./lib/problems";
+import { Logging, LoggingOutputs } from "./logging";
 import { Network, NetworkOutputs } from "./network";
 import { Observability, ObservabilityOutputs } from "./observability";
 import { Secrets, SecretsOutputs } from "./secrets";
@@ -25,6 +26,7 @@ export type PlatformOutputs = {
     DataOutputs &
     IngressOutputs &
     SecretsOutputs &
+    LoggingOutputs &
     ObservabilityOutputs &
     WorkloadsOutputs;
 
@@ -42,6 +44,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly data: DataTier;
     readonly ingress: Ingress;
     readonly secrets: Secrets;
+    readonly logging: Logging;
     readonly observability: Observability;
     readonly workloads: Workloads;
     readonly outputs: PlatformOutputs;
@@ -137,6 +140,12 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
+        // Logs and traces; Grafana (observability) gets their datasources from the logging contract.
+        this.logging = new Logging(
+            "logging",
+            { cluster, karpenter: this.karpenter.contract, settings: cfg.logging, protectStateful: cfg.protectStatefulResources, tags },
+            parent,
+        );
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.observability = new Observability(
@@ -145,6 +154,7 @@ export class Platform extends pulumi.ComponentResource {
                 cluster,
                 karpenter: this.karpenter.contract,
                 secrets: this.secrets.contract,
+                logging: this.logging.contract,
                 settings: cfg.observability,
                 environment: cfg.environment,
                 stack: cfg.stack,
@@ -168,7 +178,7 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.observability, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -179,6 +189,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.data.outputs,
             ...this.ingress.outputs,
             ...this.secrets.outputs,
+            ...this.logging.outputs,
             ...this.observability.outputs,
             ...this.workloads.outputs,
         };
