@@ -123,7 +123,10 @@ export function alertmanagerConfig(r: ObservabilitySettings["receivers"]): Alert
         { receiver: deadMansSwitch ?? NULL_RECEIVER, matchers: ['alertname = "Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "1m" },
         { receiver: NULL_RECEIVER, matchers: ['alertname = "InfoInhibitor"'] },
     ];
-    if (paging) routes.push({ receiver: paging, matchers: ['severity = "critical"'], repeat_interval: "1h", continue: chat !== undefined && (r.slack !== undefined || r.pagerduty !== undefined) });
+    // Critical also reaches chat, unless paging and chat are the same e-mail receiver (no Slack, no PagerDuty). A receiver
+    // set to null in a stack file (switching off an environment default) counts as absent, like an unset one.
+    const pagingIsChat = !r.slack && !r.pagerduty;
+    if (paging) routes.push({ receiver: paging, matchers: ['severity = "critical"'], repeat_interval: "1h", continue: chat !== undefined && !pagingIsChat });
     if (chat) routes.push({ receiver: chat, matchers: ['severity =~ "critical|warning"'] });
     return {
         global: { resolve_timeout: "5m" },

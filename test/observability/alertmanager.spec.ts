@@ -94,8 +94,11 @@ describe("observability: Alertmanager routes and receivers", () => {
         assert.deepStrictEqual(paging?.pagerduty_configs?.[0].routing_key_file, `${SECRET_MOUNT}/${RECEIVER_KEYS.pagerdutyRoutingKey}`);
         const watchdog = cfg.route.routes?.find((r) => r.receiver === "deadmansswitch");
         assert.strictEqual(watchdog?.repeat_interval, "1m");
-        // Email-only: one e-mail per critical, not two.
+        // Email-only: one e-mail per critical, not two; also when the stack file switches prod's Slack and PagerDuty
+        // defaults off with null (the config's documented way).
         assert.deepStrictEqual(deliver(alertmanagerConfig({ email: everything.email }), { alertname: "X", severity: "critical" }), ["paging"]);
+        assert.deepStrictEqual(deliver(alertmanagerConfig({ slack: null, pagerduty: null, email: everything.email }), { alertname: "X", severity: "critical" }), ["paging"]);
+        assert.deepStrictEqual(deliver(alertmanagerConfig({ slack: null, pagerduty: everything.pagerduty, email: everything.email }), { alertname: "X", severity: "critical" }), ["paging", "chat"]);
         // Dev without receivers: everything to the null receiver.
         assert.deepStrictEqual(deliver(alertmanagerConfig({}), { alertname: "X", severity: "critical" }), [NULL_RECEIVER]);
     });
