@@ -131,6 +131,10 @@ export function alertmanagerConfig(r: ObservabilitySettings["receivers"]): Alert
         // The Watchdog always fires; the switch service alarms when the pings stop (Prometheus or Alertmanager down).
         { receiver: deadMansSwitch ?? NULL_RECEIVER, matchers: ['alertname = "Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "1m" },
         { receiver: NULL_RECEIVER, matchers: ['alertname = "InfoInhibitor"'] },
+        // Info alerts (the chart's KubeQuotaAlmostFull, ...) notify no one: they stay visible in Alertmanager and
+        // Grafana. Without this route they would fall through to the root receiver (chat) whenever the InfoInhibitor
+        // lets them through, i.e. next to any warning in the same namespace.
+        { receiver: NULL_RECEIVER, matchers: ['severity = "info"'] },
     ];
     // Critical also reaches chat, unless paging and chat are the same e-mail receiver (no Slack, no PagerDuty). A receiver
     // set to null in a stack file (switching off an environment default) counts as absent, like an unset one.

@@ -130,6 +130,7 @@ describe("observability: Alertmanager routes and receivers", () => {
         assert.deepStrictEqual(deliver(cfg, { alertname: "HttpErrorRatioHigh", severity: "warning" }), ["chat"]);
         assert.deepStrictEqual(deliver(cfg, { alertname: "Watchdog", severity: "none" }), ["deadmansswitch"]);
         assert.deepStrictEqual(deliver(cfg, { alertname: "InfoInhibitor", severity: "none" }), [NULL_RECEIVER]);
+        assert.deepStrictEqual(deliver(cfg, { alertname: "KubeQuotaAlmostFull", severity: "info" }), [NULL_RECEIVER]);
         const paging = cfg.receivers.find((r) => r.name === "paging");
         assert.deepStrictEqual(paging?.pagerduty_configs?.[0].routing_key_file, `${SECRET_MOUNT}/${RECEIVER_KEYS.pagerdutyRoutingKey}`);
         const watchdog = cfg.route.routes?.find((r) => r.receiver === "deadmansswitch");
