@@ -8,8 +8,10 @@ import { AlertRule, PrometheusRuleSpec, RuleGroup, isAlert, leMatcher, runbookAn
 import { BURN_RATE_ALERTS, SERVICE_ALERT_NAMES, serviceRules, sloProblems, targetGroupPrefix } from "../../infra/lib/serviceRules";
 import { observabilitySection, ObservabilitySettings } from "../../infra/observability/config";
 import { ALB_SERVICE_METRICS, layerRuleGroups } from "../../infra/observability/rules";
-import { promqlProblems, validate } from "./check";
-import { PROMETHEUS_RULE_SPEC_SCHEMA } from "./fixtures/upstream";
+import { ALB_5XX_RATIO } from "../../infra/observability/rules/aws";
+import { NS, yaceMetricName } from "../../infra/observability/yace";
+import { promqlProblems, unguardedSparseOperands, validate } from "./check";
+import { ALB_NONZERO_ONLY_METRICS, PROMETHEUS_RULE_SPEC_SCHEMA } from "./fixtures/upstream";
 
 const prod = (observabilitySection.defaults.prod as { observability: ObservabilitySettings }).observability;
 const withMongo: ObservabilitySettings = { ...prod, mongodb: { uri: { store: "vault", key: "teams/orders/mongodb", property: "uri" } } };
@@ -56,6 +58,30 @@ describe("observability: alert and recording rules", () => {
             assert.deepStrictEqual(validate(JSON.parse(JSON.stringify(spec)), PROMETHEUS_RULE_SPEC_SCHEMA, "spec"), []);
         });
     }
+
+    it("arithmetic never hides an alert behind a metric CloudWatch publishes only when non-zero (each such operand is guarded with `or`)", () => {
+        const sparse = new Set(ALB_NONZERO_ONLY_METRICS.map((m) => yaceMetricName(NS.alb, m, "Sum")));
+        const problems = allGroups.flatMap(([, groups]) =>
+            groups.flatMap((g) => g.rules.flatMap((r) => unguardedSparseOperands(r.expr, sparse).map((p) => `${g.name}/${"alert" in r ? r.alert : r.record}: ${p}`))),
+        );
+        assert.deepStrictEqual(problems, []);
+        // The check catches the unguarded form: an ALB that never answered an ELB 5xx has no such series, so a sum with
+        // it is empty even while its targets answer only 5xx.
+        const elb = yaceMetricName(NS.alb, "HTTPCode_ELB_5XX_Count", "Sum");
+        const target = yaceMetricName(NS.alb, "HTTPCode_Target_5XX_Count", "Sum");
+        assert.strictEqual(unguardedSparseOperands(`(sum by (lb) (${elb}) + sum by (lb) (${target})) / sum by (lb) (requests)`, sparse).length, 3);
+    });
+
+    it("ALB 5xx ratio: ELB-generated 5xx count in the denominator (RequestCount counts only requests a target was chosen for)", () => {
+        const record = layer.aws.flatMap((g) => g.rules).find((r) => "record" in r && r.record === ALB_5XX_RATIO);
+        assert.ok(record);
+        assert.strictEqual(byName("AlbHttp5xxRatioCritical").expr, `${ALB_5XX_RATIO} > 0.05`);
+        assert.strictEqual(byName("AlbHttp5xxRatioHigh").expr, `${ALB_5XX_RATIO} > 0.01`);
+        const [numerator, denominator] = record.expr.split(" / ");
+        for (const m of ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"]) assert.ok(numerator.includes(yaceMetricName(NS.alb, m, "Sum")), m);
+        for (const m of ["RequestCount", "HTTPCode_ELB_5XX_Count"]) assert.ok(denominator.includes(yaceMetricName(NS.alb, m, "Sum")), m);
+        assert.ok(!denominator.includes(yaceMetricName(NS.alb, "HTTPCode_Target_5XX_Count", "Sum")));
+    });
 
     it("every alert has for, severity, summary, description and a runbook_url whose anchor is a section of docs/runbooks.md", () => {
         assert.ok(alerts.length >= 35, `found ${alerts.length} alerts`);
