@@ -157,3 +157,37 @@ export function unguardedSparseOperands(expr: string, sparse: ReadonlySet<string
     });
     return out;
 }
+
+/** Labels Prometheus adds to every series of a ServiceMonitor/PodMonitor target (prometheus-operator's relabelling). */
+export const TARGET_LABELS = ["job", "instance", "namespace", "pod", "container", "service", "endpoint"] as const;
+
+/**
+ * `by (...)` labels that none of the aggregated metrics carries (a misspelt or invented label groups everything into
+ * one series and renders an empty legend), for metrics whose labels are known. Aggregations over nested aggregations
+ * or label_replace/label_join are skipped (their labels come from elsewhere).
+ */
+export function groupingLabelProblems(expr: string, known: Readonly<Record<string, readonly string[]>>): string[] {
+    const tree = parser.parse(expr);
+    const out: string[] = [];
+    tree.iterate({
+        enter: (ref) => {
+            if (ref.name !== "AggregateExpr") return;
+            const n = ref.node;
+            const modifier = n.getChild("AggregateModifier");
+            if (!modifier || !modifier.getChild("By")) return;
+            const body = n.getChild("FunctionCallBody");
+            if (!body) return;
+            const text = expr.slice(body.from, body.to);
+            if (/\b(sum|avg|min|max|count|topk|bottomk|quantile|group|stddev|stdvar|count_values)\s*(by|without)?\s*\(/.test(text) || /label_(replace|join)\(/.test(text)) return;
+            const metrics = [...new Set(selectorNames(body, expr))].filter((m) => m in known);
+            if (metrics.length === 0) return;
+            const grouping = modifier.getChild("GroupingLabels");
+            const labels = grouping ? grouping.getChildren("LabelName").map((l) => expr.slice(l.from, l.to)) : [];
+            for (const label of labels) {
+                const carried = metrics.some((m) => known[m].includes(label) || (TARGET_LABELS as readonly string[]).includes(label) || (label === "le" && m.endsWith("_bucket")));
+                if (!carried) out.push(`by (${label}): not a label of ${metrics.join(", ")}`);
+            }
+        },
+    });
+    return out;
+}

@@ -10,8 +10,8 @@ import { observabilitySection, ObservabilitySettings } from "../../infra/observa
 import { ALB_SERVICE_METRICS, layerRuleGroups } from "../../infra/observability/rules";
 import { ALB_5XX_RATIO } from "../../infra/observability/rules/aws";
 import { NS, yaceMetricName } from "../../infra/observability/yace";
-import { promqlProblems, unguardedSparseOperands, validate } from "./check";
-import { ALB_NONZERO_ONLY_METRICS, PROMETHEUS_RULE_SPEC_SCHEMA } from "./fixtures/upstream";
+import { groupingLabelProblems, promqlProblems, unguardedSparseOperands, validate } from "./check";
+import { ALB_NONZERO_ONLY_METRICS, CONTROLLER_METRIC_LABELS, PROMETHEUS_RULE_SPEC_SCHEMA } from "./fixtures/upstream";
 
 const prod = (observabilitySection.defaults.prod as { observability: ObservabilitySettings }).observability;
 const withMongo: ObservabilitySettings = { ...prod, mongodb: { uri: { store: "vault", key: "teams/orders/mongodb", property: "uri" } } };
@@ -58,6 +58,20 @@ describe("observability: alert and recording rules", () => {
             assert.deepStrictEqual(validate(JSON.parse(JSON.stringify(spec)), PROMETHEUS_RULE_SPEC_SCHEMA, "spec"), []);
         });
     }
+
+    it("aggregations group controller metrics only by labels those metrics carry (Karpenter 1.14, external-secrets)", () => {
+        const problems = allGroups.flatMap(([, groups]) =>
+            groups.flatMap((g) => g.rules.flatMap((r) => groupingLabelProblems(r.expr, CONTROLLER_METRIC_LABELS).map((p) => `${g.name}/${"alert" in r ? r.alert : r.record}: ${p}`))),
+        );
+        assert.deepStrictEqual(problems, []);
+        assert.deepStrictEqual(groupingLabelProblems("sum by (nodepool) (increase(karpenter_cloudprovider_instance_launch_failures_total[15m])) > 5", CONTROLLER_METRIC_LABELS), [
+            "by (nodepool): not a label of karpenter_cloudprovider_instance_launch_failures_total",
+        ]);
+    });
+
+    it("Karpenter provisioning failures count failed NodeClaim creations, not per-offering CreateFleet fallbacks", () => {
+        assert.strictEqual(byName("KarpenterProvisioningFailures").expr, 'sum(increase(karpenter_cloudprovider_errors_total{method="Create"}[15m])) > 5');
+    });
 
     it("arithmetic never hides an alert behind a metric CloudWatch publishes only when non-zero (each such operand is guarded with `or`)", () => {
         const sparse = new Set(ALB_NONZERO_ONLY_METRICS.map((m) => yaceMetricName(NS.alb, m, "Sum")));
@@ -122,7 +136,6 @@ describe("observability: alert and recording rules", () => {
         assert.match(byName("VaultSealed").expr, /kube_pod_labels\{label_vault_sealed="true"\}/);
         assert.match(byName("ExternalSecretSyncErrors").expr, /externalsecret_sync_calls_error\[15m\]/);
         assert.match(byName("KarpenterInterruptionQueueBacklog").expr, /karpenter_interruption_message_queue_duration_seconds_bucket/);
-        assert.match(byName("KarpenterProvisioningFailures").expr, /karpenter_cloudprovider_instance_launch_failures_total/);
     });
 
     it("HTTP 5xx ratio: critical above 5 %, warning above 1 %, twins for inhibition", () => {

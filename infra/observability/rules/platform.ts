@@ -153,12 +153,18 @@ export function platformRuleGroups(runbookBase: string, t: PlatformThresholds): 
                     description: `Interruption messages wait more than ${num(t.interruptionQueueSeconds)} s (p99) or are received but not deleted: spot interruptions (2 minutes' notice) may hit nodes before they are drained.`,
                 }),
                 a({
+                    // NodeClaim creations that failed (every offering tried): karpenter_cloudprovider_errors_total
+                    // {controller, method, provider, error} from the cloud-provider decorator (kubernetes-sigs/karpenter
+                    // pkg/cloudprovider/metrics/cloudprovider.go, the core Karpenter 1.14.1 builds on). Not
+                    // karpenter_cloudprovider_instance_launch_failures_total: it counts each failed CreateFleet
+                    // offering (zone, zone_id, capacity_type, reason; no nodepool label), so routine fallbacks from an
+                    // exhausted spot pool to the next offering would page.
                     name: "KarpenterProvisioningFailures",
-                    expr: `sum by (nodepool) (increase(karpenter_cloudprovider_instance_launch_failures_total[15m])) > 5 or sum(increase(karpenter_cloudprovider_errors_total{method="Create"}[15m])) > 5`,
+                    expr: `sum(increase(karpenter_cloudprovider_errors_total{method="Create"}[15m])) > 5`,
                     for: "10m",
                     severity: "warning",
                     summary: "Karpenter fails to launch nodes",
-                    description: "More than 5 instance launches (CreateFleet offerings) or NodeClaim creations failed in 15 minutes; pending pods may not get capacity.",
+                    description: "More than 5 NodeClaim creations failed in 15 minutes (no offering could be launched, or the EC2NodeClass is not ready); pending pods may not get capacity.",
                 }),
                 a({
                     name: "ExternalSecretSyncErrors",
