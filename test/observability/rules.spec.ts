@@ -9,6 +9,7 @@ import { BURN_RATE_ALERTS, SERVICE_ALERT_NAMES, serviceRules, sloProblems, targe
 import { observabilitySection, ObservabilitySettings } from "../../infra/observability/config";
 import { ALB_SERVICE_METRICS, layerRuleGroups } from "../../infra/observability/rules";
 import { ALB_5XX_RATIO } from "../../infra/observability/rules/aws";
+import { platformMonitors } from "../../infra/observability/monitors";
 import { NS, yaceMetricName } from "../../infra/observability/yace";
 import { groupingLabelProblems, promqlProblems, unguardedSparseOperands, validate } from "./check";
 import { ALB_NONZERO_ONLY_METRICS, CONTROLLER_METRIC_LABELS, PROMETHEUS_RULE_SPEC_SCHEMA } from "./fixtures/upstream";
@@ -67,6 +68,14 @@ describe("observability: alert and recording rules", () => {
         assert.deepStrictEqual(groupingLabelProblems("sum by (nodepool) (increase(karpenter_cloudprovider_instance_launch_failures_total[15m])) > 5", CONTROLLER_METRIC_LABELS), [
             "by (nodepool): not a label of karpenter_cloudprovider_instance_launch_failures_total",
         ]);
+    });
+
+    it("ExternalSecretSyncErrors groups by the ExternalSecret's own namespace: the external-secrets PodMonitor honours the metric's labels", () => {
+        assert.match(byName("ExternalSecretSyncErrors").expr, /sum by \(namespace, name\)/);
+        const eso = platformMonitors().find((m) => m.name === "external-secrets");
+        assert.ok(eso && "podMetricsEndpoints" in eso.spec);
+        // Without honorLabels the target's namespace (external-secrets) replaces it and the metric's goes to exported_namespace.
+        assert.deepStrictEqual(eso.spec.podMetricsEndpoints.map((e) => e.honorLabels), [true]);
     });
 
     it("Karpenter provisioning failures count failed NodeClaim creations, not per-offering CreateFleet fallbacks", () => {
