@@ -78,6 +78,17 @@ describe("observability: alert and recording rules", () => {
         assert.deepStrictEqual(eso.spec.podMetricsEndpoints.map((e) => e.honorLabels), [true]);
     });
 
+    it("PodNotReady: Pending/Unknown pods and Running pods not Ready, never evicted or completed pods, never Job pods", () => {
+        const expr = byName("PodNotReady").expr;
+        // A Pending pod nobody can schedule has no Ready condition at all: it must be found by its phase.
+        assert.ok(expr.includes('kube_pod_status_phase{phase=~"Pending|Unknown"}'), expr);
+        // Readiness only for Running pods: Failed (evicted) and Succeeded pods keep Ready=false until garbage-collected.
+        assert.ok(expr.includes('kube_pod_status_phase{phase="Running"}') && expr.includes('kube_pod_status_ready{condition="true"}) == 0'), expr);
+        assert.ok(!expr.includes('condition="false"'), expr);
+        assert.ok(expr.endsWith('unless on (namespace, pod) (max by (namespace, pod) (kube_pod_owner{owner_kind="Job"}))'), expr);
+        assert.strictEqual(byName("PodNotReady").for, "15m");
+    });
+
     it("Karpenter provisioning failures count failed NodeClaim creations, not per-offering CreateFleet fallbacks", () => {
         assert.strictEqual(byName("KarpenterProvisioningFailures").expr, 'sum(increase(karpenter_cloudprovider_errors_total{method="Create"}[15m])) > 5');
     });

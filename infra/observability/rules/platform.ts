@@ -50,12 +50,20 @@ export function platformRuleGroups(runbookBase: string, t: PlatformThresholds): 
             rules: [
                 a({
                     name: "PodNotReady",
-                    // Completed Job pods are never Ready: leave them out.
-                    expr: `(max by (namespace, pod) (kube_pod_status_ready{condition="false"}) == 1) unless on (namespace, pod) (max by (namespace, pod) (kube_pod_owner{owner_kind="Job"}))`,
+                    // Pending (or Unknown) pods, and Running pods whose Ready condition is not true; Job pods left out.
+                    // By phase, as the chart's KubePodNotReady: an unscheduled Pending pod has no Ready condition
+                    // (kube-state-metrics exports kube_pod_status_ready only for a condition the pod has), and Failed
+                    // or Succeeded pods (evicted, completed) keep Ready=false until garbage-collected: their own
+                    // controller has replaced them, so they must not alert for ever.
+                    expr:
+                        `((max by (namespace, pod) (kube_pod_status_phase{phase=~"Pending|Unknown"}) == 1)` +
+                        ` or (max by (namespace, pod) (kube_pod_status_phase{phase="Running"}) == 1` +
+                        ` and on (namespace, pod) (max by (namespace, pod) (kube_pod_status_ready{condition="true"}) == 0)))` +
+                        ` unless on (namespace, pod) (max by (namespace, pod) (kube_pod_owner{owner_kind="Job"}))`,
                     for: "15m",
                     severity: "warning",
                     summary: "Pod {{ $labels.namespace }}/{{ $labels.pod }} has not been ready for 15 minutes",
-                    description: "The pod's readiness probe has been failing (or the pod has not started) for 15 minutes; it receives no traffic.",
+                    description: "The pod has been Pending (not scheduled, or its containers not started) or failing its readiness probe for 15 minutes; it receives no traffic.",
                 }),
                 a({
                     name: "PodCrashLooping",
