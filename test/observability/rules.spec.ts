@@ -149,7 +149,9 @@ describe("observability: alert and recording rules", () => {
         assert.match(byName("PvcUsageHigh").expr, /> 0\.8$/);
         assert.match(byName("PvcFullIn24h").expr, /predict_linear\(kubelet_volume_stats_available_bytes\[6h\], 24 \* 3600\)\) < 0/);
         assert.strictEqual(byName("HpaAtMaxReplicas").for, "15m");
-        assert.match(byName("HpaAtMaxReplicas").expr, /current_replicas\) >= max by .*spec_max_replicas\)$/);
+        assert.match(byName("HpaAtMaxReplicas").expr, /^max by \(namespace, horizontalpodautoscaler\) \(kube_horizontalpodautoscaler_status_current_replicas\) >= max by .*spec_max_replicas\) and on/);
+        // minReplicas == maxReplicas is at its maximum by design: such an HPA would alert for ever.
+        assert.ok(byName("HpaAtMaxReplicas").expr.endsWith("(kube_horizontalpodautoscaler_spec_max_replicas) != max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_min_replicas))"));
         assert.match(byName("CertificateExpiringSoon").expr, /< 30$/);
         assert.match(byName("CertificateExpiryCritical").expr, /< 7$/);
         assert.strictEqual(byName("CertificateExpiryCritical").labels.severity, "critical");

@@ -99,7 +99,11 @@ export function platformRuleGroups(runbookBase: string, t: PlatformThresholds): 
                 }),
                 a({
                     name: "HpaAtMaxReplicas",
-                    expr: `max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_status_current_replicas) >= max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_max_replicas)`,
+                    // An HPA whose minReplicas equals maxReplicas is always at its maximum by design: left out, as
+                    // in the chart's KubeHpaMaxedOut (kubernetes-apps.yaml @ kube-prometheus-stack 88.5.3).
+                    expr:
+                        `max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_status_current_replicas) >= max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_max_replicas)` +
+                        ` and on (namespace, horizontalpodautoscaler) (max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_max_replicas) != max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_min_replicas))`,
                     for: "15m",
                     severity: "warning",
                     summary: "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at its maximum for 15 minutes",
