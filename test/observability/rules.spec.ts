@@ -78,6 +78,27 @@ describe("observability: alert and recording rules", () => {
         assert.deepStrictEqual(eso.spec.podMetricsEndpoints.map((e) => e.honorLabels), [true]);
     });
 
+    it("crash looping means more than 3 restarts in 10 minutes, despite increase()'s extrapolation", () => {
+        // Prometheus's extrapolatedRate (promql/functions.go) for a counter over a left-open 10 m window with 30 s
+        // scrapes: 20 samples from 585 s to 15 s before the evaluation.
+        const increase = (restarts: number, before = 10): number => {
+            const times = Array.from({ length: 20 }, (_, i) => 15 + 30 * i);
+            const values = times.map((_, i) => before + Math.round((restarts * i) / 19));
+            const result = values[values.length - 1] - values[0];
+            const sampled = times[times.length - 1] - times[0];
+            const average = sampled / (times.length - 1);
+            let toStart = times[0];
+            let toEnd = 600 - times[times.length - 1];
+            if (toStart >= average * 1.1) toStart = average / 2;
+            if (result > 0 && values[0] >= 0) toStart = Math.min(toStart, sampled * (values[0] / result));
+            if (toEnd >= average * 1.1) toEnd = average / 2;
+            return (result * (sampled + toStart + toEnd)) / sampled;
+        };
+        assert.ok(increase(3) > 3, "3 restarts read as more than 3 without floor()");
+        for (const restarts of [0, 1, 2, 3, 4, 5, 8]) assert.strictEqual(Math.floor(increase(restarts)) > 3, restarts > 3, `${restarts} restarts`);
+        assert.strictEqual(byName("PodCrashLooping").for, "0m");
+    });
+
     it("PodNotReady: Pending/Unknown pods and Running pods not Ready, never evicted or completed pods, never Job pods", () => {
         const expr = byName("PodNotReady").expr;
         // A Pending pod nobody can schedule has no Ready condition at all: it must be found by its phase.
@@ -143,7 +164,7 @@ describe("observability: alert and recording rules", () => {
     });
 
     it("the operators' thresholds: crash loop, memory, throttling, PVC, HPA, certificates", () => {
-        assert.match(byName("PodCrashLooping").expr, /increase\(kube_pod_container_status_restarts_total\[10m\]\) > 3$/);
+        assert.strictEqual(byName("PodCrashLooping").expr, "floor(increase(kube_pod_container_status_restarts_total[10m])) > 3");
         assert.match(byName("ContainerMemoryNearLimit").expr, /kube_pod_container_resource_limits\{resource="memory"\}\) > 0\.8$/);
         assert.match(byName("ContainerCpuThrottled").expr, /> 0\.25$/);
         assert.match(byName("PvcUsageHigh").expr, /> 0\.8$/);

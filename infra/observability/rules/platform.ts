@@ -67,7 +67,11 @@ export function platformRuleGroups(runbookBase: string, t: PlatformThresholds): 
                 }),
                 a({
                     name: "PodCrashLooping",
-                    expr: `increase(kube_pod_container_status_restarts_total[10m]) > ${num(t.crashLoopRestarts)}`,
+                    // increase() extrapolates to the window's edges (Prometheus docs, "increase": "it is possible to
+                    // get a non-integer result even if a counter increases only by integer increments"): with 30 s
+                    // scrapes 3 restarts read about 3.16 and "> 3" would fire at 3. floor() gives back the whole
+                    // restarts counted, so the alert fires at more than 3.
+                    expr: `floor(increase(kube_pod_container_status_restarts_total[10m])) > ${num(t.crashLoopRestarts)}`,
                     for: "0m",
                     severity: "warning",
                     summary: "Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} is crash-looping",
