@@ -52,7 +52,8 @@ export function platformRuleGroups(runbookBase: string, t: PlatformThresholds): 
                     name: "PodNotReady",
                     // Pending (or Unknown) pods, and Running pods whose Ready condition is not true; Job pods left out.
                     // By phase, as the chart's KubePodNotReady: an unscheduled Pending pod has no Ready condition
-                    // (kube-state-metrics exports kube_pod_status_ready only for a condition the pod has), and Failed
+                    // (kube-state-metrics exports kube_pod_status_ready only for a Ready condition the pod has:
+                    // createPodStatusReadyFamilyGenerator, internal/store/pod.go @ v2.20.0), and Failed
                     // or Succeeded pods (evicted, completed) keep Ready=false until garbage-collected: their own
                     // controller has replaced them, so they must not alert for ever.
                     expr:
