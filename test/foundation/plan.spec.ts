@@ -30,7 +30,7 @@ describe("offline plan", () => {
             assert.equal(json.summary.resources, json.resources.length);
             assert.equal(Object.values(json.summary.byType).reduce((a, b) => a + b, 0), json.resources.length);
             for (const r of json.resources) {
-                assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "custom", "protect", "inputs"]);
+                assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "custom", "protect", "dependencies", "aliases", "inputs"]);
                 assert.match(r.urn, new RegExp(`^urn:pulumi:${stack}::platform::`));
                 assert.ok(r.parent === null || json.resources.some((p) => p.urn === r.parent) || r.parent.includes("pulumi:pulumi:Stack"));
             }

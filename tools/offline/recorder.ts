@@ -1,6 +1,14 @@
 // Records every resource the program registers with the mock monitor: its URN, type, parent, options
-// (protect, retainOnDelete, dependencies) and its inputs exactly as the engine would receive them
+// (protect, retainOnDelete, dependencies, aliases) and its inputs exactly as the engine would receive them
 // (serialized, with secrets and unknowns marked). The plan and the policy runner read these records.
+//
+// URNs are the engine's, not the mock monitor's. Pulumi's MockMonitor (@pulumi/pulumi runtime/mocks.js,
+// `newUrn`) names a child `<immediate parent type>$<type>::<name>`; the engine qualifies it with the parent's
+// WHOLE type chain and leaves out the root `pulumi:pulumi:Stack` (resource.NewURN in
+// sdk/go/common/resource/urn.go, called by stepGenerator.generateURN with the parent's QualifiedType; the
+// SDK's own `createUrn` in @pulumi/pulumi resource.js does the same). `attach` installs that rule in the mock
+// monitor itself, so every URN the program, the parents, the dependencies, the property dependencies, the
+// provider references and the resource references in inputs carry is the engine's, consistent by construction.
 import * as settings from "@pulumi/pulumi/runtime/settings";
 
 /** A serialized property value as it crosses the wire (secrets wrapped, resources as references). */
@@ -19,9 +27,23 @@ export interface RecordedResource {
     retainOnDelete: boolean;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
+    /** The aliases as the program sent them (RegisterResourceRequest `aliases`, or the older `aliasURNs`). */
+    aliasSpecs: AliasSpec[];
+    /**
+     * Every URN under which the engine could find this resource in an earlier state: its own aliases collapsed
+     * to URNs and the aliases it inherits from its parent's (stepGenerator.generateAliases / collapseAliasToUrn /
+     * inheritedChildAlias in pkg/resource/deploy/step_generator.go). Without a state to match against, this is
+     * the union over every alias the parent may have matched.
+     */
+    aliases: string[];
     /** Inputs in wire form (google.protobuf.Struct as JavaScript). */
     inputs: Record<string, WireValue>;
 }
+
+/** One entry of `aliases` as the SDK sends it: a full URN, or a spec whose empty fields mean "same as now". */
+export type AliasSpec =
+    | { urn: string }
+    | { name: string; type: string; stack: string; project: string; parentUrn: string; noParent: boolean };
 
 export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -35,6 +57,18 @@ interface ProtoStruct {
 interface PropertyDependencies {
     getUrnsList(): string[];
 }
+interface AliasProto {
+    getUrn(): string;
+    getSpec(): AliasSpecProto | undefined;
+}
+interface AliasSpecProto {
+    getName(): string;
+    getType(): string;
+    getStack(): string;
+    getProject(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
+}
 interface RegisterRequest {
     getType(): string;
     getName(): string;
@@ -46,6 +80,8 @@ interface RegisterRequest {
     getRetainondelete(): boolean | undefined;
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (v: PropertyDependencies, k: string) => void): void };
+    getAliasesList(): AliasProto[];
+    getAliasurnsList(): string[];
     getObject(): ProtoStruct | undefined;
 }
 interface RegisterResponse {
@@ -59,17 +95,118 @@ type Callback<T> = (err: Error | null, resp?: T) => void;
 interface Monitor {
     registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): Promise<void> | void;
     registerResourceOutputs(req: OutputsRequest, cb: Callback<unknown>): void;
+    /** MockMonitor's URN minting (runtime/mocks.js); replaced by the engine's rule in `attach`. */
+    newUrn?(parent: string, type: string, name: string): string;
+}
+
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** The parts of a URN `urn:pulumi:<stack>::<project>::<qualified type>::<name>` (the name may contain `::`). */
+export function parseUrn(urn: string): { stack: string; project: string; qualifiedType: string; type: string; name: string } {
+    const parts = urn.split("::");
+    if (parts.length < 4 || !parts[0].startsWith("urn:pulumi:")) throw new Error(`not a Pulumi URN: ${JSON.stringify(urn)}`);
+    const qualifiedType = parts[2];
+    return {
+        stack: parts[0].slice("urn:pulumi:".length),
+        project: parts[1],
+        qualifiedType,
+        type: qualifiedType.split("$").pop() ?? qualifiedType,
+        name: parts.slice(3).join("::"),
+    };
+}
+
+/**
+ * The URN the engine assigns (resource.NewURN / CreateURN, sdk/go/common/resource/urn.go): the parent's whole
+ * qualified type chain, then `$`, then the type; no prefix when the parent is the root stack or absent.
+ */
+export function engineUrn(stack: string, project: string, parentUrn: string | null | undefined, type: string, name: string): string {
+    let qualified = type;
+    if (parentUrn) {
+        const parentType = parseUrn(parentUrn).qualifiedType;
+        if (parentType !== ROOT_STACK_TYPE) qualified = `${parentType}$${type}`;
+    }
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/** stepGenerator.collapseAliasToUrn: empty spec fields take the resource's own values. */
+function collapseAlias(spec: AliasSpec, r: { type: string; name: string; parent: string | null }, parentOverride: string | null, stack: string, project: string): string {
+    if ("urn" in spec) return spec.urn;
+    let parent: string | null = spec.parentUrn ? (parentOverride ?? spec.parentUrn) : r.parent;
+    if (spec.noParent || (parent && parseUrn(parent).qualifiedType === ROOT_STACK_TYPE)) parent = null;
+    return engineUrn(spec.stack || stack, spec.project || project, parent, spec.type || r.type, spec.name || r.name);
+}
+
+/** stepGenerator.inheritedChildAlias: a child named `<parent name>-x` follows its parent's renamed prefix. */
+function inheritedChildAlias(childType: string, childName: string, parentName: string, parentAlias: string, stack: string, project: string): string {
+    const alias = parseUrn(parentAlias);
+    const name = childName.startsWith(parentName) ? alias.name + childName.slice(parentName.length) : childName;
+    const qualified = alias.qualifiedType === ROOT_STACK_TYPE ? childType : `${alias.qualifiedType}$${childType}`;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/**
+ * Every URN the engine could match this resource under (stepGenerator.generateAliases), given the aliases its
+ * parent may have matched: its own specs collapsed (with the spec's parent, or any alias of that parent), and,
+ * for each alias of its parent, the inherited child alias of its current and of each aliased name and type.
+ */
+export function resolveAliases(
+    r: { type: string; name: string; parent: string | null; aliasSpecs: AliasSpec[] },
+    aliasesOf: (urn: string) => string[],
+    stack: string,
+    project: string,
+): string[] {
+    const out: string[] = [];
+    const add = (u: string) => {
+        if (!out.includes(u)) out.push(u);
+    };
+    const own: string[] = [];
+    for (const spec of r.aliasSpecs) {
+        const urn = collapseAlias(spec, r, null, stack, project);
+        own.push(urn);
+        add(urn);
+        if (!("urn" in spec) && spec.parentUrn && !spec.noParent) {
+            for (const pa of aliasesOf(spec.parentUrn)) {
+                const viaParentAlias = collapseAlias(spec, r, pa, stack, project);
+                own.push(viaParentAlias);
+                add(viaParentAlias);
+            }
+        }
+    }
+    if (r.parent) {
+        const parentName = parseUrn(r.parent).name;
+        for (const pa of aliasesOf(r.parent)) {
+            add(inheritedChildAlias(r.type, r.name, parentName, pa, stack, project));
+            for (const a of own) {
+                const parsed = parseUrn(a);
+                add(inheritedChildAlias(parsed.type, parsed.name, parentName, pa, stack, project));
+            }
+        }
+    }
+    return out;
 }
 
 export class Recorder {
     readonly resources: RecordedResource[] = [];
     /** Wire-form outputs of every component, keyed by URN (the stack's are the stack outputs). */
     readonly outputs = new Map<string, Record<string, WireValue>>();
+    private readonly aliasesByUrn = new Map<string, string[]>();
+    private stack = "";
+    private project = "";
+
+    /** Stack and project default to the ones `setMocks` installed. */
+    constructor(
+        private readonly stackName?: string,
+        private readonly projectName?: string,
+    ) {}
 
     /** Wraps the mock monitor installed by `pulumi.runtime.setMocks`. Call right after setMocks. */
     attach(): void {
         const monitor = settings.getMonitor() as unknown as Monitor | undefined;
         if (!monitor) throw new Error("Recorder.attach: no monitor; call pulumi.runtime.setMocks first");
+        if (typeof monitor.newUrn !== "function") throw new Error("Recorder.attach: the monitor is not @pulumi/pulumi's MockMonitor (no newUrn)");
+        this.stack = this.stackName ?? settings.getStack();
+        this.project = this.projectName ?? settings.getProject();
+        monitor.newUrn = (parent, type, name) => engineUrn(this.stack, this.project, parent || null, type, name);
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req, cb) =>
             register(req, (err, resp) => {
@@ -88,11 +225,22 @@ export class Recorder {
         req.getPropertydependenciesMap().forEach((v, k) => {
             propertyDependencies[k] = v.getUrnsList();
         });
+        const aliasSpecs: AliasSpec[] = [
+            ...req.getAliasesList().map((a): AliasSpec => {
+                const spec = a.getSpec();
+                if (!spec) return { urn: a.getUrn() };
+                return { name: spec.getName(), type: spec.getType(), stack: spec.getStack(), project: spec.getProject(), parentUrn: spec.getParenturn(), noParent: spec.getNoparent() };
+            }),
+            ...req.getAliasurnsList().map((u) => ({ urn: u })),
+        ];
+        const parent = req.getParent() || null;
+        const aliases = resolveAliases({ type: req.getType(), name: req.getName(), parent, aliasSpecs }, (u) => this.aliasesByUrn.get(u) ?? [], this.stack, this.project);
+        this.aliasesByUrn.set(urn, aliases);
         this.resources.push({
             urn,
             type: req.getType(),
             name: req.getName(),
-            parent: req.getParent() || null,
+            parent,
             custom: req.getCustom(),
             remote: req.getRemote(),
             provider: req.getProvider() || null,
@@ -100,6 +248,8 @@ export class Recorder {
             retainOnDelete: req.getRetainondelete() === true,
             dependencies: req.getDependenciesList(),
             propertyDependencies,
+            aliasSpecs,
+            aliases,
             inputs: req.getObject()?.toJavaScript() ?? {},
         });
     }

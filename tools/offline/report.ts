@@ -16,6 +16,10 @@ export interface PlanJson {
         parent: string | null;
         custom: boolean;
         protect: boolean;
+        /** URNs this resource waits for: `dependsOn`, Output dependencies and its explicit provider. */
+        dependencies: string[];
+        /** URNs the engine could find it under in an earlier state (its aliases, and those inherited from its parent's). */
+        aliases: string[];
         inputs: Record<string, unknown>;
     }[];
     outputs: Record<string, unknown>;
@@ -53,6 +57,23 @@ function layerOf(r: RecordedResource, byUrn: Map<string, RecordedResource>): str
     return "(stack)";
 }
 
+/** A provider reference is `<provider urn>::<provider id>`; the URN is everything before the last `::`. */
+export function providerUrn(ref: string | null): string | null {
+    if (!ref) return null;
+    const cut = ref.lastIndexOf("::");
+    return cut > 0 ? ref.slice(0, cut) : null;
+}
+
+/** dependsOn and Output dependencies (the request's list already holds every property dependency) plus the explicit provider. */
+export function dependenciesOf(r: RecordedResource): string[] {
+    const out = new Set(r.dependencies);
+    for (const urns of Object.values(r.propertyDependencies)) for (const u of urns) out.add(u);
+    const provider = providerUrn(r.provider);
+    if (provider) out.add(provider);
+    out.delete(r.urn);
+    return [...out].sort();
+}
+
 export async function buildReport(run: ProgramRun, policyConfigPath: string): Promise<PlanReport> {
     const sorted = [...run.resources].sort((a, b) => a.urn.localeCompare(b.urn));
     const byUrn = new Map(sorted.map((r) => [r.urn, r]));
@@ -79,6 +100,8 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
             parent: r.parent,
             custom: r.custom,
             protect: r.protect,
+            dependencies: dependenciesOf(r),
+            aliases: [...r.aliases].sort(),
             inputs: plainValue(r.inputs) as Record<string, unknown>,
         })),
         outputs: plainValue(run.outputs) as Record<string, unknown>,
