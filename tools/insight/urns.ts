@@ -2,7 +2,7 @@
 // known-good commit, must each still be found in the plan, under the same URN or through a recorded alias
 // (how the engine finds the old state of a renamed or re-parented resource). A URN that is not found is a
 // delete-and-create in `pulumi up` (or, with `protect`, a refused update).
-import { parseUrn } from "../offline/recorder";
+import { parseUrn } from "../offline/urn";
 import { isStateful } from "./stateful";
 
 export interface UrnSnapshot {

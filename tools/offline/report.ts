@@ -2,6 +2,10 @@
 // foundation issue) and the readable summary people read.
 import * as fs from "fs";
 import { PACK_NAME, PACK_VERSION, policies } from "../../policies/pack";
+import { Insight, computeInsight, renderInsight } from "../insight";
+import type { CostJson } from "../insight/cost";
+import type { DeployTimeJson } from "../insight/deployTime";
+import type { DiffJson } from "../insight/diff";
 import { PolicyPackConfigFile, PolicyViolation, runPolicies } from "./policyRunner";
 import { RecordedResource, plainValue } from "./recorder";
 import { ProgramRun } from "./run";
@@ -25,6 +29,12 @@ export interface PlanJson {
     outputs: Record<string, unknown>;
     policies: { packs: string[]; violations: PolicyViolation[] };
     summary: { resources: number; byType: Record<string, number> };
+    /** Monthly estimate (tools/insight/cost.ts). */
+    cost: CostJson;
+    /** From-scratch deployment time and the chain that bounds it (tools/insight/deployTime.ts). */
+    deployTime: DeployTimeJson;
+    /** With --diff BASE.json: what changes against the base plan (tools/insight/diff.ts). */
+    diff?: DiffJson;
 }
 
 export interface PlanReport {
@@ -35,6 +45,8 @@ export interface PlanReport {
     /** Resources per platform layer (the Platform component's direct children). */
     byComponent: { component: string; count: number; types: Record<string, number> }[];
     policies: { violations: PolicyViolation[] };
+    /** Cost lines, per-resource creation times and the diff detail, for the text, Markdown and HTML reports. */
+    insight: Insight;
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -90,23 +102,27 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
         layers.set(layer, [...(layers.get(layer) ?? []), r]);
     }
 
+    const resources: PlanJson["resources"] = declared.map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        custom: r.custom,
+        protect: r.protect,
+        dependencies: dependenciesOf(r),
+        aliases: [...r.aliases].sort(),
+        inputs: plainValue(r.inputs) as Record<string, unknown>,
+    }));
+    const insight = computeInsight(resources, { region: run.stackConfig.region });
     const json: PlanJson = {
         project: run.stackConfig.project,
         stack: run.stackConfig.stack,
-        resources: declared.map((r) => ({
-            urn: r.urn,
-            type: r.type,
-            name: r.name,
-            parent: r.parent,
-            custom: r.custom,
-            protect: r.protect,
-            dependencies: dependenciesOf(r),
-            aliases: [...r.aliases].sort(),
-            inputs: plainValue(r.inputs) as Record<string, unknown>,
-        })),
+        resources,
         outputs: plainValue(run.outputs) as Record<string, unknown>,
         policies: { packs: policies.length > 0 ? [`${PACK_NAME}@${PACK_VERSION}`] : [], violations },
         summary: { resources: declared.length, byType: countBy(declared, (r) => r.type) },
+        cost: insight.cost.json,
+        deployTime: insight.deployTime.json,
     };
     return {
         json,
@@ -115,6 +131,7 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
         policyCount: policies.length,
         byComponent: [...layers.entries()].map(([component, rs]) => ({ component, count: rs.length, types: countBy(rs, (r) => r.type) })),
         policies: { violations },
+        insight,
     };
 }
 
@@ -124,7 +141,7 @@ export const BLIND_SPOTS = [
     "whether AWS accepts the inputs (quotas, instance availability in the region, IAM permission of the deployer)",
     "the children of the remote @pulumi/eks components (eks.Cluster's own IAM role, security group rules, add-ons): only their inputs",
     "what Helm charts render: releases are planned as releases; their pods, RBAC and CRDs are not analyzed",
-    "provider-side defaults such as aws:defaultTags, and diffs against an existing stack (there is no state here)",
+    "provider-side defaults such as aws:defaultTags, and diffs against an existing stack (there is no state here; --diff compares with a base plan)",
 ];
 
 function shortUrn(urn: string | null): string {
@@ -172,6 +189,7 @@ export function renderReport(report: PlanReport, opts: { elapsedMs?: number; jso
         }
     }
     lines.push("");
+    lines.push(...renderInsight(report.insight, json));
     lines.push("Not visible offline:");
     for (const b of BLIND_SPOTS) lines.push(`  - ${b}`);
     if (opts.jsonFile) lines.push("", `JSON written to ${opts.jsonFile}`);
