@@ -1,7 +1,7 @@
 // RDS PostgreSQL as both stacks declare it.
 import { strict as assert } from "assert";
 import { ProgramRun } from "../../tools/offline/run";
-import { rdsNameProblem } from "../../infra/data/database";
+import { rdsNameProblem } from "../../infra/data/names";
 import { inputs, one, ofType, planStack } from "../helpers";
 import { stackOutputs as plainOutputs } from "../helpers";
 
@@ -182,6 +182,6 @@ describe("data: RDS names as the AWS provider validates them", () => {
     });
 
     it("rejects an identifier longer than 63 characters", () => {
-        assert.match(rdsNameProblem(`p${"x".repeat(63)}`, 63) ?? "", /longer than 63 characters/);
+        assert.match(rdsNameProblem(`p${"x".repeat(63)}`, 63) ?? "", /is 64 characters, longer than the 63 allowed/);
     });
 });

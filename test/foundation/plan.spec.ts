@@ -22,7 +22,7 @@ describe("offline plan", () => {
             const { report, exitCode } = await plan({ stack });
             assert.equal(exitCode, 0, report.policies.violations.map((v) => `${v.policy}: ${v.message}`).join("\n"));
             const json = report.json;
-            assert.deepEqual(Object.keys(json), ["project", "stack", "resources", "outputs", "policies", "summary", "cost", "deployTime"]);
+            assert.deepEqual(Object.keys(json), ["project", "stack", "resources", "outputs", "policies", "summary", "capacity", "cost", "deployTime"]);
             assert.ok(json.cost.monthlyUsd > 0 && json.deployTime.criticalPathMinutes > 0);
             assert.equal(json.project, "platform");
             assert.equal(json.stack, stack);

@@ -29,12 +29,20 @@ export interface PlanJson {
     outputs: Record<string, unknown>;
     policies: { packs: string[]; violations: PolicyViolation[] };
     summary: { resources: number; byType: Record<string, number> };
+    /** Pod demand per node pool and the system-node check (infra/lib/capacity.ts), as the Platform reported it. */
+    capacity?: CapacityJson;
     /** Monthly estimate (tools/insight/cost.ts). */
     cost: CostJson;
     /** From-scratch deployment time and the chain that bounds it (tools/insight/deployTime.ts). */
     deployTime: DeployTimeJson;
     /** With --diff BASE.json: what changes against the base plan (tools/insight/diff.ts). */
     diff?: DiffJson;
+}
+
+export interface CapacityJson {
+    pools: { pool: string; pods: number; cpuMillis: number; memoryMiB: number; perNodeCpuMillis: number; perNodeMemoryMiB: number; components: string[] }[];
+    system: { instanceType: string; nodes: number; allocatableCpuMillis: number; allocatableMemoryMiB: number; requestedCpuMillis: number; requestedMemoryMiB: number; notice?: string };
+    platformPoolLimits: { cpu: string; memory: string };
 }
 
 export interface PlanReport {
@@ -93,7 +101,8 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
 
     const hasConfig = fs.existsSync(policyConfigPath);
     const configFile: PolicyPackConfigFile = hasConfig ? (JSON.parse(fs.readFileSync(policyConfigPath, "utf8")) as PolicyPackConfigFile) : {};
-    const violations = await runPolicies({ name: PACK_NAME, version: PACK_VERSION, policies }, sorted, configFile);
+    const analyzed = sorted.map((r) => (r.custom ? r : { ...r, stackProperties: run.componentOutputs.get(r.urn) }));
+    const violations = await runPolicies({ name: PACK_NAME, version: PACK_VERSION, policies }, analyzed, configFile);
 
     const layers = new Map<string, RecordedResource[]>();
     for (const r of declared) {
@@ -102,6 +111,8 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
         layers.set(layer, [...(layers.get(layer) ?? []), r]);
     }
 
+    const platform = sorted.find((r) => r.type === PLATFORM_TYPE);
+    const capacity = platform ? (plainValue(run.componentOutputs.get(platform.urn)?.["capacity"]) as CapacityJson | undefined) : undefined;
     const resources: PlanJson["resources"] = declared.map((r) => ({
         urn: r.urn,
         type: r.type,
@@ -113,7 +124,7 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
         aliases: [...r.aliases].sort(),
         inputs: plainValue(r.inputs) as Record<string, unknown>,
     }));
-    const insight = computeInsight(resources, { region: run.stackConfig.region });
+    const insight = computeInsight(resources, { region: run.stackConfig.region, capacity });
     const json: PlanJson = {
         project: run.stackConfig.project,
         stack: run.stackConfig.stack,
@@ -121,6 +132,7 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
         outputs: plainValue(run.outputs) as Record<string, unknown>,
         policies: { packs: policies.length > 0 ? [`${PACK_NAME}@${PACK_VERSION}`] : [], violations },
         summary: { resources: declared.length, byType: countBy(declared, (r) => r.type) },
+        ...(capacity ? { capacity } : {}),
         cost: insight.cost.json,
         deployTime: insight.deployTime.json,
     };
@@ -163,6 +175,22 @@ export function renderReport(report: PlanReport, opts: { elapsedMs?: number; jso
     lines.push("By type:");
     for (const [type, n] of Object.entries(json.summary.byType)) lines.push(`  ${String(n).padStart(4)}  ${type}`);
     lines.push("");
+    if (json.capacity) {
+        const c = json.capacity;
+        lines.push("Capacity (requests the platform pins to each pool):");
+        for (const p of c.pools) {
+            const perNode = p.perNodeCpuMillis > 0 ? ` + ${p.perNodeCpuMillis}m / ${p.perNodeMemoryMiB}Mi per node (DaemonSets)` : "";
+            lines.push(`  ${p.pool.padEnd(9)} ${String(p.pods).padStart(3)} pods  ${String(p.cpuMillis).padStart(6)}m CPU  ${String(p.memoryMiB).padStart(6)}Mi${perNode}`);
+        }
+        const s = c.system;
+        lines.push(
+            s.notice
+                ? `  system nodes: ${s.notice}`
+                : `  system nodes at minSize: ${s.nodes} x ${s.instanceType} offer ${s.allocatableCpuMillis}m / ${s.allocatableMemoryMiB}Mi after DaemonSets; pinned ${s.requestedCpuMillis}m / ${s.requestedMemoryMiB}Mi (${Math.round((100 * s.requestedCpuMillis) / Math.max(1, s.allocatableCpuMillis))}% CPU, ${Math.round((100 * s.requestedMemoryMiB) / Math.max(1, s.allocatableMemoryMiB))}% memory)`,
+        );
+        lines.push(`  platform pool limits: ${c.platformPoolLimits.cpu} CPU / ${c.platformPoolLimits.memory} (Karpenter NodePool "platform")`);
+        lines.push("");
+    }
     const notices = json.outputs["notices"];
     if (Array.isArray(notices) && notices.length > 0) {
         lines.push("Notices:");
