@@ -3,7 +3,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { parsePlatformConfig } from "../../infra/config";
 import { PolicyPackConfigFile } from "../../tools/offline/policyRunner";
+import { buildReport } from "../../tools/offline/report";
+import { fakeSource, withRequired } from "../configSource";
+import { planStack } from "../helpers";
 import { check, of, resource } from "./helpers";
 
 const CONFIG_DIR = path.resolve(__dirname, "..", "..", "policies", "config");
@@ -44,5 +48,22 @@ describe("policies: cost-budget", () => {
         assert.equal(bad[0].message.split("\n").pop(), 'platform:costBudgetUsd: expected a positive number of USD a month, found "lots"');
         const region = of(await withConfig({ "aws:region": "ap-south-2", "platform:costBudgetUsd": "100" }, () => check(stack, packConfig("prod"))), "cost-budget");
         assert.match(region[0].message, /cannot check the budget of 100 USD: no prices for region ap-south-2/);
+    });
+
+    it("the program validates platform:costBudgetUsd with the other config, naming the key", () => {
+        const load = (v: unknown) => parsePlatformConfig({ source: fakeSource(withRequired({ environment: "prod", costBudgetUsd: v })), project: "platform", stack: "prod", region: "eu-west-1" });
+        assert.equal(load(1500).costBudgetUsd, 1500);
+        assert.throws(() => load(0), /platform:costBudgetUsd: expected a whole number of USD a month, like 1500, found 0/);
+        assert.throws(() => load("lots"), /platform:costBudgetUsd: expected a whole number of USD a month, like 1500, found "lots"/);
+    });
+
+    it("on the planned prod stack: the policy's estimate is the plan's own, and a budget below it fails the plan", async function () {
+        this.timeout(60000);
+        const run = await planStack("prod", { "platform:costBudgetUsd": 500 });
+        const report = await buildReport(run, path.join(CONFIG_DIR, "prod.json"));
+        const [v, ...rest] = of(report.policies.violations, "cost-budget");
+        assert.equal(rest.length, 0);
+        assert.equal(v.enforcement, "mandatory");
+        assert.ok(v.message.includes(`estimate is ${report.json.cost.monthlyUsd.toFixed(2)} USD, over the budget platform:costBudgetUsd = 500.00 USD`), v.message);
     });
 });

@@ -126,17 +126,23 @@ function graph(m: HtmlInput): string {
         for (const d of r.dependencies ?? []) {
             const from = pos.get(d);
             if (!from) continue;
-            const onPath = critical.has(r.urn) && critical.has(d);
-            const path = `<line x1="${fmt(from.x2)}" y1="${fmt(from.y)}" x2="${fmt(to.x1)}" y2="${fmt(to.y)}" stroke="${onPath ? "#d62728" : "#9aa4b2"}" stroke-width="${onPath ? 2 : 0.5}" stroke-opacity="${onPath ? 1 : 0.35}"/>`;
-            (onPath ? critEdges : edges).push(path);
+            edges.push(`<line x1="${fmt(from.x2)}" y1="${fmt(from.y)}" x2="${fmt(to.x1)}" y2="${fmt(to.y)}" stroke="#9aa4b2" stroke-width="0.5" stroke-opacity="0.35"/>`);
         }
     }
-    // Consecutive critical-path nodes (also through a parent link) joined in red.
-    const cp = deployTime.json.criticalPath;
-    for (let i = 1; i < cp.length; i++) {
-        const a = pos.get(cp[i - 1]);
-        const b = pos.get(cp[i]);
-        if (a && b) critEdges.push(`<line x1="${fmt(a.x2)}" y1="${fmt(a.y)}" x2="${fmt(b.x1)}" y2="${fmt(b.y)}" stroke="#d62728" stroke-width="2"/>`);
+    // The critical path: consecutive cloud resources on it (components in between register at once) joined in red,
+    // the slow ones named.
+    const cp = deployTime.json.criticalPath.filter((u) => pos.has(u));
+    for (let i = 0; i < cp.length; i++) {
+        const b = pos.get(cp[i]) as { x1: number; x2: number; y: number };
+        if (i > 0) {
+            const a = pos.get(cp[i - 1]) as { x1: number; x2: number; y: number };
+            critEdges.push(`<line x1="${fmt(a.x2)}" y1="${fmt(a.y)}" x2="${fmt(b.x1)}" y2="${fmt(b.y)}" stroke="#d62728" stroke-width="2"/>`);
+        }
+        if ((deployTime.minutes.get(cp[i]) ?? 0) >= 1) {
+            const label = shortName(cp[i]).split("::").pop() ?? "";
+            const right = b.x2 + 4 + label.length * 6 < width;
+            critEdges.push(`<text x="${fmt(right ? b.x2 + 4 : b.x1 - 4)}" y="${fmt(b.y - 3)}"${right ? "" : ' text-anchor="end"'} style="font-weight:600;fill:#a3190b">${esc(label)}</text>`);
+        }
     }
     const ticks: string[] = [];
     const step = total > 60 ? 10 : 5;
