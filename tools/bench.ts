@@ -63,7 +63,7 @@ function main(): number {
     const peak = Math.max(...peaks);
     const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
     const lines = [
-        `offline plan, prod (npm run plan -- --stack prod), median of ${RUNS}: ${plan.toFixed(2)} s  [${planTimes.map((t) => t.toFixed(2)).join(", ")}]`,
+        `offline plan, prod (npm run plan -- --stack prod --diff <base plan>), median of ${RUNS}: ${plan.toFixed(2)} s  [${planTimes.map((t) => t.toFixed(2)).join(", ")}]`,
         `bare load of @pulumi/pulumi, aws, eks, kubernetes, median of ${RUNS}: ${base.toFixed(2)} s  [${loadTimes.map((t) => t.toFixed(2)).join(", ")}]`,
         `ratio plan / bare load: ${ratio.toFixed(2)}x (target <= ${TARGETS.ratio}x: ${verdict(ratio <= TARGETS.ratio)})`,
         `plan under ${TARGETS.planSeconds} s: ${verdict(plan < TARGETS.planSeconds)}`,

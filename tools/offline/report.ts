@@ -1,6 +1,7 @@
 // Turns a program run into the plan report: the JSON document pipelines read (shape fixed by the
 // foundation issue) and the readable summary people read.
 import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
 import { PACK_NAME, PACK_VERSION, policies } from "../../policies/pack";
 import { Insight, computeInsight, renderInsight } from "../insight";
 import type { CostJson } from "../insight/cost";
@@ -101,6 +102,9 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
 
     const hasConfig = fs.existsSync(policyConfigPath);
     const configFile: PolicyPackConfigFile = hasConfig ? (JSON.parse(fs.readFileSync(policyConfigPath, "utf8")) as PolicyPackConfigFile) : {};
+    // The CLI hands a policy pack the stack's config (PULUMI_CONFIG); cost-budget reads platform:costBudgetUsd from it.
+    // Install this run's, whatever ran since.
+    pulumi.runtime.setAllConfig(run.stackConfig.config, run.stackConfig.secretKeys);
     const analyzed = sorted.map((r) => (r.custom ? r : { ...r, stackProperties: run.componentOutputs.get(r.urn) }));
     const violations = await runPolicies({ name: PACK_NAME, version: PACK_VERSION, policies }, analyzed, configFile);
 
