@@ -95,7 +95,8 @@ describe("offline plan", () => {
             assert.equal(json.diff.added.length, json.resources.length);
             assert.match(r.stdout, /JSON written to/);
             assert.match(r.stdout, /Cost estimate: \$[\d,.]+ a month/);
-            assert.match(r.stdout, /!! STATEFUL: .*::gone would be DELETED/);
+            assert.match(r.stdout.split("\n")[1], /^!! STATEFUL \(prod\): .*::gone would be DELETED/, "called out at the top");
+            assert.match(r.stdout, /  !! STATEFUL: .*::gone would be DELETED/);
             assert.match(fs.readFileSync(tmp("md"), "utf8"), /^### Plan insight: platform\/prod[\s\S]*CAUTION[\s\S]*aws:kms\/key:Key::gone/);
             assert.match(fs.readFileSync(tmp("html"), "utf8"), /id="monthly-usd">\$[\d,.]+</);
             for (const ext of ["json", "base.json", "md", "html"]) fs.rmSync(tmp(ext));

@@ -19,7 +19,7 @@ function res(type: string, name: string, parent: string, inputs: Record<string, 
 }
 
 /** The plan JSON's resource records of a program run (plain inputs, dependencies), without running the policies. */
-export function planResources(run: ProgramRun): PlanResource[] {
+function planResources(run: ProgramRun): PlanResource[] {
     return run.resources
         .filter((r) => r.type !== "pulumi:pulumi:Stack")
         .map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, custom: r.custom, dependencies: dependenciesOf(r), aliases: r.aliases, inputs: plainValue(r.inputs) as Record<string, unknown> }));

@@ -6,7 +6,7 @@ import { PACK_NAME, PACK_VERSION, policies } from "../../policies/pack";
 import { Insight, computeInsight, renderInsight } from "../insight";
 import type { CostJson } from "../insight/cost";
 import type { DeployTimeJson } from "../insight/deployTime";
-import type { DiffJson } from "../insight/diff";
+import { type DiffJson, statefulAlarms } from "../insight/diff";
 import { PolicyPackConfigFile, PolicyViolation, runPolicies } from "./policyRunner";
 import { RecordedResource, plainValue } from "./recorder";
 import { ProgramRun } from "./run";
@@ -170,6 +170,7 @@ export function renderReport(report: PlanReport, opts: { elapsedMs?: number; jso
     const { json } = report;
     const lines: string[] = [];
     lines.push(`Offline plan of ${json.project}/${json.stack} (${report.region}) against the mock cloud: nothing was deployed.`);
+    for (const a of report.insight.diff ? statefulAlarms(report.insight.diff) : []) lines.push(`!! STATEFUL (${json.stack}): ${a}`);
     lines.push("");
     lines.push(`Resources: ${json.summary.resources}`);
     for (const c of report.byComponent) {
