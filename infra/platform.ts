@@ -11,6 +11,7 @@ import { resolveAccountContext } from "./lib/account";
 import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
 import { ProblemsError } from "./lib/problems";
 import { Network, NetworkOutputs } from "./network";
+import { Secrets, SecretsOutputs } from "./secrets";
 import { Workloads, WorkloadsOutputs } from "./workloads";
 
 export type PlatformOutputs = {
@@ -22,6 +23,7 @@ export type PlatformOutputs = {
     KarpenterOutputs &
     DataOutputs &
     IngressOutputs &
+    SecretsOutputs &
     WorkloadsOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
@@ -37,6 +39,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly karpenter: Karpenter;
     readonly data: DataTier;
     readonly ingress: Ingress;
+    readonly secrets: Secrets;
     readonly workloads: Workloads;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
@@ -117,15 +120,29 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
+        this.secrets = new Secrets(
+            "secrets",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                data: this.data.contract,
+                settings: cfg.secrets,
+                vpcCidr: cfg.vpcCidr,
+                protectStateful: cfg.protectStatefulResources,
+                tags,
+            },
+            parent,
+        );
+
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
             "workloads",
-            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, quotes: cfg.quotes, tags },
+            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, secrets: this.secrets.contract, quotes: cfg.quotes, tags },
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -135,6 +152,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.karpenter.outputs,
             ...this.data.outputs,
             ...this.ingress.outputs,
+            ...this.secrets.outputs,
             ...this.workloads.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });

@@ -14,6 +14,7 @@ import { costPolicies } from "./cost";
 import { costBudgetPolicies } from "./costBudget";
 import { operationsPolicies } from "./kubernetes/operations";
 import { pssPolicies } from "./kubernetes/pss";
+import { secretsPolicies } from "./kubernetes/secrets";
 import { stackPolicies } from "./stack";
 
 export const PACK_NAME = "platform-guardrails";
@@ -32,5 +33,6 @@ export const policies: Policies = [
     ...imdsPolicies,
     ...costPolicies,
     ...stackPolicies,
+    ...secretsPolicies,
     ...costBudgetPolicies,
 ];
