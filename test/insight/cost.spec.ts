@@ -113,6 +113,15 @@ describe("insight: cost estimate", () => {
         assert.ok(karpenter.some((l) => /for 4 pods/.test(l.detail)), "the HPA minimum, not spec.replicas, counts");
     });
 
+    it("a pool holds at least one node per Vault replica its default required anti-affinity keeps apart", () => {
+        const vault = (values: Record<string, unknown>) => [platform, res("kubernetes:helm.sh/v3:Release", "vault", PLATFORM, { chart: "vault", name: "vault", values })];
+        const capacity = [{ pool: "platform", cpuMillis: 1500, memoryMiB: 1536 }];
+        const ha = { server: { ha: { enabled: true, replicas: 3 }, nodeSelector: { "platform.io/node-pool": "platform" }, dataStorage: { size: "1Gi" } } };
+        const nodes = (values: Record<string, unknown>) => estimateCost(vault(values), { region: "us-east-1", capacity }).lines.find((l) => l.kind === "(implied) Karpenter nodes")?.detail;
+        assert.match(nodes(ha) ?? "", /^pool "platform": 3 x m7i.large on-demand .*\(vault: 3 replicas kept apart by a required pod anti-affinity\)/);
+        assert.match(nodes({ server: { ...ha.server, affinity: {} } }) ?? "", /^pool "platform": 1 x m7i.large/);
+    });
+
     it("reads add-on volume sizes from the charts' well-known values keys", () => {
         assert.deepEqual(releaseVolumes({ chart: "vault", values: { server: { ha: { enabled: true, replicas: 3 }, dataStorage: { size: "20Gi" } } } })?.map((v) => [v.claim, v.count, v.gib]), [["data", 3, 20]]);
         assert.deepEqual(releaseVolumes({ chart: "vault", values: {} })?.map((v) => [v.claim, v.count, v.gib]), [["data", 1, 10]]);

@@ -80,6 +80,10 @@ export const NO_CHARGE: Readonly<Record<string, string>> = {
     "aws:sns/topicSubscription:TopicSubscription": "no charge",
     "aws:cloudwatch/eventTarget:EventTarget": "no charge",
     "random:index/randomPassword:RandomPassword": "not a cloud resource",
+    "tls:index/privateKey:PrivateKey": "computed locally by the tls provider, not a cloud resource",
+    "tls:index/selfSignedCert:SelfSignedCert": "computed locally by the tls provider, not a cloud resource",
+    "tls:index/certRequest:CertRequest": "computed locally by the tls provider, not a cloud resource",
+    "tls:index/locallySignedCert:LocallySignedCert": "computed locally by the tls provider, not a cloud resource",
     "kubernetes:helm.sh/v3:Release": "its pods are priced as node capacity, its volumes as EBS",
 };
 
@@ -204,6 +208,18 @@ const CHART_VOLUMES: Readonly<Record<string, { source: string; claims: ClaimRule
     },
 };
 
+/**
+ * Nodes a release's pods need at least, whatever their requests: replicas that a required pod anti-affinity keeps
+ * apart. Vault: `server.affinity` defaults to a required podAntiAffinity on the hostname (hashicorp/vault-helm
+ * values.yaml @aa1c92e4), so an HA server needs one node per replica unless the values replace the affinity.
+ */
+const CHART_MIN_NODES: Readonly<Record<string, (values: unknown) => { pool?: string; nodes: number }>> = {
+    vault: (v) => ({
+        pool: str(at(v, "server.nodeSelector") && (at(v, "server.nodeSelector") as Record<string, unknown>)["platform.io/node-pool"]),
+        nodes: at(v, "server.affinity") === undefined ? vaultReplicas(v) : 1,
+    }),
+};
+
 function vaultReplicas(v: unknown): number {
     return at(v, "server.ha.enabled") === true ? (num(at(v, "server.ha.replicas")) ?? 3) : 1;
 }
@@ -297,6 +313,7 @@ export function estimateCost(resources: PlanResource[], opts: CostOptions): Cost
         if (target) hpaMin.set(`${ns}/${target}`, num(at(r.inputs, "spec.minReplicas")) ?? 1);
     }
     const workloadDemand = new Map<string, { cpu: number; memMiB: number; pods: number }>();
+    const minNodes = new Map<string, { nodes: number; why: string }>(); // pool -> floor from anti-affinity
 
     for (const r of resources) {
         const i = r.inputs;
@@ -438,6 +455,10 @@ export function estimateCost(resources: PlanResource[], opts: CostOptions): Cost
                     break;
                 }
                 if (r.type === "kubernetes:helm.sh/v3:Release") {
+                    const spread = CHART_MIN_NODES[chartName(i["chart"]) ?? ""]?.(i["values"] ?? {});
+                    if (spread?.pool && spread.nodes > (minNodes.get(spread.pool)?.nodes ?? 0)) {
+                        minNodes.set(spread.pool, { nodes: spread.nodes, why: `${str(i["name"]) ?? r.name}: ${spread.nodes} replicas kept apart by a required pod anti-affinity` });
+                    }
                     for (const v of releaseVolumes(i) ?? []) {
                         add(r, "(implied) EBS volumes of add-ons", v.count * v.gib * prices.ebsGp3GbMonth.usd, `${str(i["name"]) ?? r.name} ${v.claim}: ${v.count} x ${round2(v.gib)} GiB gp3 (${v.source})`);
                     }
@@ -462,9 +483,12 @@ export function estimateCost(resources: PlanResource[], opts: CostOptions): Cost
     const ref = prices.ec2[USAGE.karpenterReferenceType];
     const pools = poolDemands(opts.capacity).filter((p) => p.pool !== "system");
     for (const p of pools) {
-        const nodes = nodesFor(p.cpuMillis, p.memoryMiB, p.perNodeCpuMillis ?? PER_NODE_DAEMONSETS.cpuMillis, p.perNodeMemoryMiB ?? PER_NODE_DAEMONSETS.memoryMiB);
+        const packed = nodesFor(p.cpuMillis, p.memoryMiB, p.perNodeCpuMillis ?? PER_NODE_DAEMONSETS.cpuMillis, p.perNodeMemoryMiB ?? PER_NODE_DAEMONSETS.memoryMiB);
+        const floor = minNodes.get(p.pool);
+        const nodes = packed === 0 ? 0 : Math.max(packed, floor?.nodes ?? 0);
         if (nodes === 0 || !ref) continue;
-        add(null, "(implied) Karpenter nodes", nodes * ref.usd * H, `pool "${p.pool}": ${nodes} x ${USAGE.karpenterReferenceType} on-demand for ${p.cpuMillis}m CPU / ${p.memoryMiB} MiB requested`, "karpenter");
+        const why = floor && floor.nodes > packed ? ` (${floor.why})` : "";
+        add(null, "(implied) Karpenter nodes", nodes * ref.usd * H, `pool "${p.pool}": ${nodes} x ${USAGE.karpenterReferenceType} on-demand for ${p.cpuMillis}m CPU / ${p.memoryMiB} MiB requested${why}`, "karpenter");
     }
     for (const [layer, d] of [...workloadDemand.entries()].sort(([a], [b]) => a.localeCompare(b))) {
         const nodes = nodesFor(d.cpu, d.memMiB, PER_NODE_DAEMONSETS.cpuMillis, PER_NODE_DAEMONSETS.memoryMiB);
@@ -489,7 +513,7 @@ export function estimateCost(resources: PlanResource[], opts: CostOptions): Cost
         `CloudWatch Logs: ${USAGE.logsIngestGbPerGroup} GB ingested a month per log group, stored uncompressed for its retention (at most ${USAGE.logsRetentionCapMonths} months)`,
         `S3: ${USAGE.s3StoredGbPerBucket} GB stored per bucket; requests not counted`,
         `RDS: backup storage beyond the free allowance = allocated storage x ${USAGE.rdsDailyChangeFraction * 100}% daily change x retention days; Multi-AZ bills the instance and storage twice`,
-        `Karpenter: pods on its pools are bin-packed on ${USAGE.karpenterReferenceType} (allocatable ${REFERENCE_NODE.cpuMillis}m / ${REFERENCE_NODE.memoryMiB} MiB, minus the per-node DaemonSets); the platform pool on-demand, the default pool at spot = ${USAGE.spotFraction * 100}% of on-demand; workloads count at their HPA minimum`,
+        `Karpenter: pods on its pools are bin-packed on ${USAGE.karpenterReferenceType} (allocatable ${REFERENCE_NODE.cpuMillis}m / ${REFERENCE_NODE.memoryMiB} MiB, minus the per-node DaemonSets), at least one node per replica of a chart whose replicas a required anti-affinity keeps apart (Vault); zone spread is not modelled; the platform pool on-demand, the default pool at spot = ${USAGE.spotFraction * 100}% of on-demand; workloads count at their HPA minimum`,
         "EKS control plane in standard support (extended support bills $0.60/h); KMS keys in their first year (before rotations add key versions)",
         "EBS volumes of add-ons from the charts' well-known persistence keys (vault, kube-prometheus-stack, loki, tempo, grafana) and PersistentVolumeClaims, as gp3",
         "not counted: data transfer out, cross-AZ traffic, request charges, Savings Plans or Reserved Instances, support plans, taxes",

@@ -104,7 +104,7 @@ export function estimateDeployTime(resources: PlanResource[]): DeployTimeEstimat
                 "from an empty account and an empty stack; typical creation minutes per type (tools/insight/deployTime.ts, source per line), not measured",
                 "every resource starts as soon as what it waits for is created: its parent, dependsOn, Output dependencies and explicit provider (a component registers at once)",
                 "unlimited parallelism: `pulumi up --parallel` or provider API rate limits can serialize more",
-                "Helm releases with wait/atomic take a typical 2 min, capped by their timeout; a failing release takes its whole timeout and rolls back",
+                "Helm releases with wait/atomic take a typical 2 min, capped by their timeout; a failing release takes its whole timeout and rolls back; a release on a Karpenter pool also waits for the nodes Karpenter launches (not added)",
                 `${slowest} resources take 5 minutes or more; retries, quota waits and image pulls from slow registries are not modelled`,
                 "the children of the remote @pulumi/eks component are inside its figure (offline the plan sees only the component)",
             ],
