@@ -11,6 +11,7 @@ import { resolveAccountContext } from "./lib/account";
 import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
 import { ProblemsError } from "./lib/problems";
 import { Network, NetworkOutputs } from "./network";
+import { Observability, ObservabilityOutputs } from "./observability";
 import { Secrets, SecretsOutputs } from "./secrets";
 import { Workloads, WorkloadsOutputs } from "./workloads";
 
@@ -24,6 +25,7 @@ export type PlatformOutputs = {
     DataOutputs &
     IngressOutputs &
     SecretsOutputs &
+    ObservabilityOutputs &
     WorkloadsOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
@@ -40,6 +42,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly data: DataTier;
     readonly ingress: Ingress;
     readonly secrets: Secrets;
+    readonly observability: Observability;
     readonly workloads: Workloads;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
@@ -136,13 +139,36 @@ export class Platform extends pulumi.ComponentResource {
 
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
+        this.observability = new Observability(
+            "observability",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                secrets: this.secrets.contract,
+                settings: cfg.observability,
+                environment: cfg.environment,
+                stack: cfg.stack,
+                region: cfg.region,
+                tags,
+            },
+            parent,
+        );
         this.workloads = new Workloads(
             "workloads",
-            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, secrets: this.secrets.contract, quotes: cfg.quotes, tags },
+            {
+                cluster,
+                environment: cfg.environment,
+                ingress: this.ingress.contract,
+                data: this.data.contract,
+                secrets: this.secrets.contract,
+                observability: this.observability.contract,
+                quotes: cfg.quotes,
+                tags,
+            },
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.observability, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -153,6 +179,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.data.outputs,
             ...this.ingress.outputs,
             ...this.secrets.outputs,
+            ...this.observability.outputs,
             ...this.workloads.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });
