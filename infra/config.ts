@@ -42,6 +42,8 @@ const systemNodes = z.strictObject({
     amiType: z.enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"]),
 });
 
+const BUDGET = { message: "expected a whole number of USD a month, like 1500" };
+
 /** Keys of the foundation (network, cluster). Each later layer adds a section through LAYER_SECTIONS. */
 const coreShape = {
     environment: z.enum(ENVIRONMENTS),
@@ -60,6 +62,8 @@ const coreShape = {
     logRetentionDays,
     /** Deletion protection, `protect` and final snapshots on databases, buckets and keys. */
     protectStatefulResources: z.boolean(),
+    /** Monthly budget in USD; the `cost-budget` policy compares the plan's estimate with it (unset: no check). */
+    costBudgetUsd: z.number(BUDGET).int(BUDGET).positive(BUDGET).optional(),
 };
 
 // To add a layer's keys: list its section here (infra/<layer>/config.ts); its shape, defaults and checks follow.
