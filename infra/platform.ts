@@ -11,6 +11,7 @@ import { Karpenter, KarpenterOutputs } from "./karpenter";
 import { resolveAccountContext } from "./lib/account";
 import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
 import { ProblemsError } from "./lib/problems";
+import { Logging, LoggingOutputs } from "./logging";
 import { Network, NetworkOutputs } from "./network";
 import { Observability, ObservabilityOutputs } from "./observability";
 import { Secrets, SecretsOutputs } from "./secrets";
@@ -27,6 +28,7 @@ export type PlatformOutputs = {
     IngressOutputs &
     GitopsOutputs &
     SecretsOutputs &
+    LoggingOutputs &
     ObservabilityOutputs &
     WorkloadsOutputs;
 
@@ -44,6 +46,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly data: DataTier;
     readonly ingress: Ingress;
     readonly secrets: Secrets;
+    readonly logging: Logging;
     readonly observability: Observability;
     readonly gitops: Gitops;
     readonly workloads: Workloads;
@@ -140,6 +143,12 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
+        // Logs and traces; Grafana (observability) gets their datasources from the logging contract.
+        this.logging = new Logging(
+            "logging",
+            { cluster, karpenter: this.karpenter.contract, settings: cfg.logging, protectStateful: cfg.protectStatefulResources, tags },
+            parent,
+        );
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.observability = new Observability(
@@ -148,6 +157,7 @@ export class Platform extends pulumi.ComponentResource {
                 cluster,
                 karpenter: this.karpenter.contract,
                 secrets: this.secrets.contract,
+                logging: this.logging.contract,
                 settings: cfg.observability,
                 environment: cfg.environment,
                 stack: cfg.stack,
@@ -179,7 +189,7 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.observability, this.gitops, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.gitops, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -190,6 +200,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.data.outputs,
             ...this.ingress.outputs,
             ...this.secrets.outputs,
+            ...this.logging.outputs,
             ...this.observability.outputs,
             ...this.gitops.outputs,
             ...this.workloads.outputs,
