@@ -48,6 +48,8 @@ export interface VeleroValuesArgs {
     nodeAgentTolerations: Toleration[];
     /** Create the ServiceMonitor/PodMonitor (only when the Prometheus operator CRDs are installed). */
     serviceMonitor: boolean;
+    /** Labels the Prometheus serviceMonitorSelector / podMonitorSelector requires, if any. */
+    monitorLabels?: Record<string, string>;
 }
 
 export function resourcesOf(r: ResourceSettings): { requests: { cpu: string; memory: string }; limits: { memory: string } } {
@@ -144,8 +146,8 @@ export function veleroValues(a: VeleroValuesArgs): Record<string, unknown> {
         },
         metrics: {
             enabled: true,
-            serviceMonitor: { enabled: a.serviceMonitor, autodetect: false },
-            nodeAgentPodMonitor: { enabled: a.serviceMonitor, autodetect: false },
+            serviceMonitor: { enabled: a.serviceMonitor, autodetect: false, ...(a.monitorLabels ? { additionalLabels: { ...a.monitorLabels } } : {}) },
+            nodeAgentPodMonitor: { enabled: a.serviceMonitor, autodetect: false, ...(a.monitorLabels ? { additionalLabels: { ...a.monitorLabels } } : {}) },
         },
         schedules: veleroSchedules(s),
     };

@@ -48,6 +48,14 @@ export const charts = {
         version: "1.21.1",
         source: "kubernetes-sigs/external-dns charts/external-dns",
     },
+    // https://github.com/vmware-tanzu/helm-charts/blob/velero-12.1.0/charts/velero/values.yaml
+    // (chart 12.1.0, appVersion 1.18.1, tag commit 73466ca9; the platform runs image v1.18.2, see infra/backup/values.ts)
+    velero: {
+        chart: "velero",
+        repo: "https://vmware-tanzu.github.io/helm-charts",
+        version: "12.1.0",
+        source: "vmware-tanzu/helm-charts charts/velero",
+    },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof charts;
