@@ -100,7 +100,7 @@ const common = {
     objectives: { rpoHours: 24, rtoMinutes: 60 },
 };
 
-const baseSection = configSection({
+const sectionDef = {
     shape: { backup },
     defaults: {
         dev: {
@@ -118,7 +118,7 @@ const baseSection = configSection({
             },
         },
     },
-});
+};
 
 function hours(ttl: string): number {
     return Number(ttl.slice(0, -1));
@@ -169,12 +169,8 @@ export function backupChecks(v: { environment: Environment; backup: BackupSettin
     return out;
 }
 
-/**
- * The section as infra/config.ts composes it (the loader runs `checks` only after every key parsed, so
- * `backup` has the schema's type).
- */
-export const backupSection = {
-    ...baseSection,
-    checks: (v: Record<string, unknown> & { environment: Environment }) =>
-        backupChecks(v as { environment: Environment; backup: BackupSettings }),
-};
+/** The section as infra/config.ts registers it. */
+export const backupSection = configSection({
+    ...sectionDef,
+    checks: (v, environment) => backupChecks({ ...v, environment }),
+});

@@ -2,9 +2,12 @@
 // stack's strategy, an S3 gateway endpoint, flow logs, and a default security group with no rules.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AccountContext } from "../lib/account";
 import { PolicyDocument, policyDocument } from "../lib/iamDocuments";
 import { Tags, withTags } from "../lib/naming";
-import { planSubnets } from "./subnets";
+import { SubnetPlan, planSubnets } from "./subnets";
+
+export type { SubnetPlan } from "./subnets";
 
 export interface NetworkArgs {
     vpcCidr: string;
@@ -13,7 +16,15 @@ export interface NetworkArgs {
     clusterName: string;
     region: string;
     logRetentionDays: number;
+    account: AccountContext;
     tags: Tags;
+}
+
+/** The flat stack outputs this layer owns. */
+export interface NetworkOutputs {
+    vpcId: pulumi.Output<string>;
+    privateSubnetIds: pulumi.Output<string>[];
+    dataSubnetIds: pulumi.Output<string>[];
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -25,11 +36,16 @@ export class Network extends pulumi.ComponentResource {
     readonly dataSubnetIds: pulumi.Output<string>[];
     readonly privateRouteTableIds: pulumi.Output<string>[];
     readonly natGatewayCount: number;
+    /** The CIDRs of every subnet tier, computed once from the VPC block (subnets.ts). */
+    readonly subnetPlan: SubnetPlan;
+    readonly outputs: NetworkOutputs;
+    readonly notices: string[] = [];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:network:Network", name, {}, opts);
         const parent = { parent: this };
         const plan = planSubnets(args.vpcCidr, args.azCount);
+        this.subnetPlan = plan;
         const tags = (extra: Record<string, string>) => withTags(args.tags, extra);
 
         const zones = aws.getAvailabilityZonesOutput(
@@ -180,6 +196,7 @@ export class Network extends pulumi.ComponentResource {
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
         this.dataSubnetIds = dataSubnets.map((s) => s.id);
         this.privateRouteTableIds = privateRts.map((rt) => rt.id);
+        this.outputs = { vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, dataSubnetIds: this.dataSubnetIds };
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
@@ -195,8 +212,7 @@ export class Network extends pulumi.ComponentResource {
             { name: `/platform/${args.clusterName}/vpc-flow-logs`, retentionInDays: args.logRetentionDays, tags: args.tags },
             parent,
         );
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
-        const partition = aws.getPartitionOutput({}, parent).partition;
+        const { accountId: account, partition } = args.account;
         const role = new aws.iam.Role(
             `${name}-flow-logs`,
             {
