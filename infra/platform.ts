@@ -2,6 +2,7 @@
 // contracts of the layers before it, spreads each layer's own outputs into the stack outputs (their names are a
 // public interface) and gathers the layers' notices. It then checks that what is pinned to the system nodes fits.
 import * as pulumi from "@pulumi/pulumi";
+import { Backup, BackupOutputs } from "./backup";
 import { Cluster, ClusterOutputs } from "./cluster";
 import { PlatformConfig } from "./config";
 import { DataOutputs, DataTier } from "./data";
@@ -22,7 +23,8 @@ export type PlatformOutputs = {
     KarpenterOutputs &
     DataOutputs &
     IngressOutputs &
-    WorkloadsOutputs;
+    WorkloadsOutputs &
+    BackupOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
 export interface CapacityReport {
@@ -38,6 +40,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly data: DataTier;
     readonly ingress: Ingress;
     readonly workloads: Workloads;
+    readonly backup: Backup;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
 
@@ -116,6 +119,14 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
+        // Backups of everything in the cluster that holds state (docs/backup.md). With the secrets layer add
+        // `secrets: this.secrets.contract` (plans the Vault snapshot job); with the monitoring stack add `monitoring`.
+        this.backup = new Backup(
+            "backup",
+            { cluster, karpenter: this.karpenter.contract, settings: cfg.backup, protectStateful: cfg.protectStatefulResources, tags },
+            parent,
+        );
+
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
@@ -124,7 +135,7 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.workloads, this.backup];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -135,6 +146,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.data.outputs,
             ...this.ingress.outputs,
             ...this.workloads.outputs,
+            ...this.backup.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });
     }

@@ -9,6 +9,7 @@
 // Pod security: the restricted profile (non-root, no privilege escalation, all capabilities dropped, RuntimeDefault
 // seccomp, read-only root filesystem); the ServiceAccount token is not automounted, the Vault login uses a
 // projected token with the audience the Vault role expects.
+import type * as k8s from "@pulumi/kubernetes";
 import type { PodPlacement } from "./values";
 
 /** hashicorp/vault-helm 0.34.1 values.yaml `server.image`: hashicorp/vault 2.0.4 (the secrets layer's server). */
@@ -62,7 +63,7 @@ const CONTAINER_SECURITY = {
     capabilities: { drop: ["ALL"] },
 };
 
-export function vaultSnapshotServiceAccount(a: Pick<VaultSnapshotJobArgs, "namespace" | "serviceAccount" | "labels">): Record<string, unknown> {
+export function vaultSnapshotServiceAccount(a: Pick<VaultSnapshotJobArgs, "namespace" | "serviceAccount" | "labels">): k8s.core.v1.ServiceAccountArgs {
     return {
         metadata: { name: a.serviceAccount, namespace: a.namespace, labels: { ...a.labels } },
         // The pod mounts a projected token for Vault and gets AWS credentials from the Pod Identity webhook.
@@ -70,8 +71,8 @@ export function vaultSnapshotServiceAccount(a: Pick<VaultSnapshotJobArgs, "names
     };
 }
 
-/** The batch/v1 CronJob, as the object's metadata and spec. */
-export function vaultSnapshotCronJob(a: VaultSnapshotJobArgs): { metadata: Record<string, unknown>; spec: Record<string, unknown> } {
+/** The batch/v1 CronJob, as the object's metadata and spec (typed by @pulumi/kubernetes, so a misspelt field fails tsc). */
+export function vaultSnapshotCronJob(a: VaultSnapshotJobArgs): { metadata: k8s.types.input.meta.v1.ObjectMeta; spec: k8s.types.input.batch.v1.CronJobSpec } {
     const podLabels = { ...a.labels, "app.kubernetes.io/component": "vault-snapshot" };
     return {
         metadata: { name: VAULT_SNAPSHOT_CRONJOB, namespace: a.namespace, labels: podLabels },

@@ -30,7 +30,7 @@ type Obj = Record<string, unknown>;
 const get = (o: unknown, path: string): unknown => path.split(".").reduce<unknown>((x, k) => (isMap(x) ? x[k] : undefined), o);
 
 describe("vault snapshot job", () => {
-    const job = vaultSnapshotCronJob(ARGS);
+    const job = JSON.parse(JSON.stringify(vaultSnapshotCronJob(ARGS))) as { metadata: Obj; spec: Obj };
     const pod = get(job.spec, "jobTemplate.spec.template.spec") as Obj;
     const containers = [...(pod["initContainers"] as Obj[]), ...(pod["containers"] as Obj[])];
 
@@ -46,7 +46,7 @@ describe("vault snapshot job", () => {
     it("uses its own ServiceAccount, no automounted token, a projected token for Vault", () => {
         assert.strictEqual(pod["serviceAccountName"], "vault-snapshot");
         assert.strictEqual(pod["automountServiceAccountToken"], false);
-        assert.deepStrictEqual(vaultSnapshotServiceAccount(ARGS), {
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(vaultSnapshotServiceAccount(ARGS))), {
             metadata: { name: "vault-snapshot", namespace: "velero", labels: ARGS.labels },
             automountServiceAccountToken: false,
         });
