@@ -81,11 +81,11 @@ export function maintenanceJobConfig(system: PodPlacement): Record<string, unkno
     };
 }
 
-const RESTRICTED_CONTAINER = {
+const SERVER_CONTAINER = {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ["ALL"] },
-    readOnlyRootFilesystem: true,
 };
+const RESTRICTED_CONTAINER = { ...SERVER_CONTAINER, readOnlyRootFilesystem: true };
 
 export function veleroValues(a: VeleroValuesArgs): Record<string, unknown> {
     const s = a.settings;
@@ -108,8 +108,11 @@ export function veleroValues(a: VeleroValuesArgs): Record<string, unknown> {
         // The Velero image runs as the named user `cnb` (Dockerfile @ v1.18.1 `USER cnb:cnb`), so runAsNonRoot
         // cannot be verified by the kubelet and is not set; the rest of the restricted profile is.
         podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
-        // Also used by the CRD-upgrade hook Job; with readOnlyRootFilesystem the chart mounts an emptyDir at /tmp.
-        containerSecurityContext: RESTRICTED_CONTAINER,
+        // Also used by the CRD-upgrade hook Job and copied into the repository maintenance Jobs. No
+        // readOnlyRootFilesystem: the kopia repository config goes to $HOME/udmrepo (velero v1.18.1
+        // pkg/repository/udmrepo/repo_options.go getRepoConfigFile) and its cache under $HOME, which a read-only
+        // root breaks (maintenance Jobs error out: vmware-tanzu/helm-charts#638, open).
+        containerSecurityContext: SERVER_CONTAINER,
         upgradeCRDs: true,
         upgradeJobResources: UPGRADE_JOB_RESOURCES,
         cleanUpCRDs: false,

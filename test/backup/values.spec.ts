@@ -98,12 +98,13 @@ describe("velero chart values", () => {
         assert.deepStrictEqual(at(values(), "image.tag"), "v1.18.2");
     });
 
-    it("runs the server on the system nodes with requests and a memory limit, restricted container settings", () => {
+    it("runs the server on the system nodes with requests and a memory limit, no privilege escalation, no capabilities", () => {
         const v = values();
         assert.deepStrictEqual(v["nodeSelector"], { "platform.io/node-pool": "system" });
         assert.deepStrictEqual(v["tolerations"], [SYSTEM_TOLERATION]);
         assert.deepStrictEqual(v["resources"], { requests: { cpu: "200m", memory: "256Mi" }, limits: { memory: "1Gi" } });
-        assert.deepStrictEqual(v["containerSecurityContext"], { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true });
+        // No read-only root for the server: its kopia repository config and cache live under $HOME (see values.ts).
+        assert.deepStrictEqual(v["containerSecurityContext"], { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
         assert.deepStrictEqual(v["podSecurityContext"], { seccompProfile: { type: "RuntimeDefault" } });
     });
 
