@@ -15,6 +15,7 @@ import {
     logRetentionDays,
     pulumiConfigSource,
 } from "./lib/configSchema";
+import { networkSection } from "./network/config";
 import { karpenterSection } from "./karpenter/config";
 import { dataSection } from "./data/config";
 import { ingressSection } from "./ingress/config";
@@ -60,7 +61,7 @@ const coreShape = {
 };
 
 // To add a layer's keys: list its section here (infra/<layer>/config.ts); its shape, defaults and checks follow.
-const LAYER_SECTIONS = [karpenterSection, dataSection, ingressSection, workloadsSection, backupSection] as const;
+const LAYER_SECTIONS = [networkSection, karpenterSection, dataSection, ingressSection, workloadsSection, backupSection] as const;
 
 type CoreShape = typeof coreShape;
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

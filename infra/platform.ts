@@ -59,6 +59,7 @@ export class Platform extends pulumi.ComponentResource {
                 clusterName: cfg.clusterName,
                 region: cfg.region,
                 logRetentionDays: cfg.logRetentionDays,
+                interfaceEndpoints: cfg.interfaceEndpoints,
                 account,
                 tags,
             },

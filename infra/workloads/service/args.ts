@@ -111,8 +111,22 @@ export interface ProductionServiceArgs {
     writablePaths?: string[];
     /** Mount the API token in the pod (default false: most apps never call the Kubernetes API). */
     automountServiceAccountToken?: boolean;
-    /** AWS permissions through EKS Pod Identity (role + association for this service's account). */
-    aws?: { clusterName: pulumi.Input<string>; policy: pulumi.Input<PolicyDocument>; tags: Record<string, string> };
+    /**
+     * AWS permissions through EKS Pod Identity (role + association for this service's account). Egress then also
+     * opens the Pod Identity agent (169.254.170.23:80) and HTTPS (TCP 443) to non-private addresses, where the
+     * regional AWS API endpoints answer (see docs/workloads.md, "Reaching AWS APIs").
+     */
+    aws?: {
+        clusterName: pulumi.Input<string>;
+        policy: pulumi.Input<PolicyDocument>;
+        tags: Record<string, string>;
+        /**
+         * CIDRs of the subnets holding the stack's VPC interface endpoints (Network `interfaceEndpointSubnetCidrs`),
+         * when it has them: their private DNS makes the AWS API names resolve to addresses there, which the
+         * public-address rule excludes. Egress on TCP 443 to these CIDRs is added.
+         */
+        vpcEndpointCidrs?: string[];
+    };
     shutdown?: {
         /** preStop sleep. Default: the ingress deregistration delay + 5 s (or 5 s without ingress). */
         preStopSleepSeconds?: number;

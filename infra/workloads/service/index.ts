@@ -3,5 +3,5 @@
 // The public names are the same as before the split.
 export * from "./args";
 export { DEFAULT_PROBES, type ResolvedService, ServiceArgsError, imageProblem, resolveServiceArgs } from "./resolve";
-export { ALB, POD_IDENTITY_AGENT_EGRESS } from "./render";
+export { ALB, AWS_API_EGRESS, POD_IDENTITY_AGENT_EGRESS } from "./render";
 export { ProductionService } from "./component";

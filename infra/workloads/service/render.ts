@@ -34,6 +34,22 @@ export const POD_IDENTITY_AGENT_EGRESS = {
     ports: [{ protocol: "TCP", port: 80 }],
 } as const;
 
+/**
+ * HTTPS to the regional AWS API endpoints (STS, Secrets Manager, KMS, S3, ...) for a service with a Pod Identity
+ * role: TCP 443 to every address except the private ranges (RFC 1918: the VPC, peered networks, other pods and
+ * nodes, which a service must name explicitly in network.egress) and link-local 169.254.0.0/16 (the instance
+ * metadata service; the Pod Identity agent at 169.254.170.23 has its own rule on port 80). The public endpoints
+ * publish no fixed address list a NetworkPolicy could name (ip-ranges.json covers whole services and changes), so
+ * "any public address, HTTPS only" is the narrowest rule that works without VPC endpoints. With the stack's VPC
+ * interface endpoints (private DNS), the names resolve inside the VPC instead: see vpcEndpointCidrs.
+ * ipBlock.except is honoured by the VPC CNI's network policy agent since aws/aws-network-policy-agent#58
+ * (the fix for issues #72/#78, 2023).
+ */
+export const AWS_API_EGRESS = {
+    to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] } }],
+    ports: [{ protocol: "TCP", port: 443 }],
+} as const;
+
 export const ALB = {
     targetType: "alb.ingress.kubernetes.io/target-type",
     healthcheckPath: "alb.ingress.kubernetes.io/healthcheck-path",

@@ -1,11 +1,13 @@
 // Validation and defaults for ProductionService: every argument is checked before any resource is
 // declared; each problem names the argument, what was expected and what was found.
+import { isIpv4Cidr } from "../../lib/configSchema";
 import { parseQuantity } from "../quantity";
 import { AutoscalingArgs, ProbeCheck, ProbeSpec, ProbesArgs, ProductionServiceArgs } from "./args";
+import { ProblemsError } from "../../lib/problems";
 
-export class ServiceArgsError extends Error {
-    constructor(name: string, readonly problems: string[]) {
-        super(`ProductionService "${name}": invalid arguments (${problems.length}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+export class ServiceArgsError extends ProblemsError {
+    constructor(name: string, problems: string[]) {
+        super(`ProductionService "${name}": invalid arguments`, problems);
         this.name = "ServiceArgsError";
     }
 }
@@ -214,6 +216,11 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
         if (e.cidrs.length === 0) problems.push(`network.egress[${i}].cidrs: expected at least one CIDR (${e.description}), found []`);
         if (e.ports.length === 0) problems.push(`network.egress[${i}].ports: expected at least one port (${e.description}), found []`);
         for (const c of e.cidrs) if (c === "0.0.0.0/0") problems.push(`network.egress[${i}].cidrs: expected specific CIDRs (${e.description}), found "0.0.0.0/0"`);
+    }
+    for (const [i, c] of (args.aws?.vpcEndpointCidrs ?? []).entries()) {
+        if (!isIpv4Cidr(c) || c === "0.0.0.0/0") {
+            problems.push(`aws.vpcEndpointCidrs[${i}]: expected the CIDR of a subnet holding VPC interface endpoints (like 10.20.224.0/24), found ${JSON.stringify(c)}`);
+        }
     }
     for (const p of args.writablePaths ?? []) {
         if (!p.startsWith("/") || p === "/") problems.push(`writablePaths: expected absolute directories other than /, found ${JSON.stringify(p)}`);

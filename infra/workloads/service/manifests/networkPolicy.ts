@@ -1,9 +1,10 @@
 // The service's NetworkPolicy: ingress from the ALB subnets and named namespaces on the service port;
-// egress to DNS, the Pod Identity agent (when `aws` is set) and the declared peers only (default deny).
+// egress to DNS, the Pod Identity agent and the AWS APIs over HTTPS (when `aws` is set) and the declared peers
+// only (default deny).
 import * as k8s from "@pulumi/kubernetes";
 import { NAMESPACE_NAME_LABEL, dnsEgressRule } from "../../labels";
 import { ProductionServiceArgs } from "../args";
-import { POD_IDENTITY_AGENT_EGRESS } from "../render";
+import { AWS_API_EGRESS, POD_IDENTITY_AGENT_EGRESS } from "../render";
 import { ResolvedService } from "../resolve";
 
 export function networkPolicySpec(
@@ -30,6 +31,14 @@ export function networkPolicySpec(
             dnsEgressRule(),
             // Credentials for the Pod Identity role (the agent on the node, not an AWS endpoint).
             ...(args.aws ? [{ to: [...POD_IDENTITY_AGENT_EGRESS.to], ports: [...POD_IDENTITY_AGENT_EGRESS.ports] }] : []),
+            // The role is useless without the AWS APIs: public endpoints over HTTPS, and the VPC interface
+            // endpoints when the stack has them.
+            ...(args.aws
+                ? [{ to: AWS_API_EGRESS.to.map((t) => ({ ipBlock: { cidr: t.ipBlock.cidr, except: [...t.ipBlock.except] } })), ports: [...AWS_API_EGRESS.ports] }]
+                : []),
+            ...(args.aws?.vpcEndpointCidrs?.length
+                ? [{ to: args.aws.vpcEndpointCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [...AWS_API_EGRESS.ports] }]
+                : []),
             ...(args.network?.egress ?? []).map((e) => ({
                 to: e.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
                 ports: e.ports.map((p) => ({ protocol: p.protocol ?? "TCP", port: p.port })),
