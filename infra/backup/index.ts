@@ -134,7 +134,14 @@ export class Backup extends pulumi.ComponentResource {
 
         const key = customerKey(
             `${name}-key`,
-            { description: `Velero backups and Vault snapshots of ${cluster.name}`, alias: `${cluster.name}-backup`, protect: args.protectStateful, tags },
+            {
+                description: `Velero backups and Vault snapshots of ${cluster.name}`,
+                alias: `${cluster.name}-backup`,
+                protect: args.protectStateful,
+                // Backups must outlive the stack: even an unprotected destroy leaves the key and the bucket in AWS.
+                retainOnDelete: args.protectStateful,
+                tags,
+            },
             parent,
         );
         const bucket = secureBucket(
@@ -146,6 +153,7 @@ export class Backup extends pulumi.ComponentResource {
                 ...(s.bucket.objectLock ? { objectLock: { mode: "GOVERNANCE" as const, days: s.bucket.objectLock.days } } : {}),
                 lifecycleRules: backupLifecycleRules(s),
                 protect: args.protectStateful,
+                retainOnDelete: args.protectStateful,
                 // The s3-bucket-protection policy requires versioning on buckets with this tag.
                 tags: { ...tags, "platform:purpose": "backups" },
             },

@@ -28,10 +28,12 @@ describe("backup layer: planned in the stacks", () => {
         const run = await planStack("prod");
         const key = named(run, "aws:kms/key:Key", "backup-key");
         assert.strictEqual(key.protect, true);
+        assert.strictEqual(key.retainOnDelete, true, "retained even by an unprotected destroy");
         assert.strictEqual(inputs(key)["enableKeyRotation"], true);
         assert.strictEqual(inputs(named(run, "aws:kms/alias:Alias", "backup-key"))["name"], "alias/platform-prod-backup");
         const bucket = named(run, "aws:s3/bucket:Bucket", "backup-bucket");
         assert.strictEqual(bucket.protect, true);
+        assert.strictEqual(bucket.retainOnDelete, true, "retained even by an unprotected destroy");
         assert.strictEqual(inputs(bucket)["bucket"], "platform-prod-backup-123456789012-eu-west-1");
         assert.strictEqual(inputs(bucket)["forceDestroy"], false);
         assert.strictEqual((inputs(bucket)["tags"] as Record<string, string>)["platform:purpose"], "backups");
@@ -48,6 +50,7 @@ describe("backup layer: planned in the stacks", () => {
     it("dev: the same bucket and key, not protected", async () => {
         const run = await planStack("dev");
         assert.strictEqual(named(run, "aws:s3/bucket:Bucket", "backup-bucket").protect, false);
+        assert.strictEqual(named(run, "aws:s3/bucket:Bucket", "backup-bucket").retainOnDelete, false);
         assert.strictEqual(named(run, "aws:kms/key:Key", "backup-key").protect, false);
         assert.strictEqual(stackOutputs(run)["backupBucketName"], "platform-dev-backup-123456789012-eu-west-1");
     });
