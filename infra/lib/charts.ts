@@ -78,6 +78,7 @@ export const charts = {
         repo: "https://prometheus-community.github.io/helm-charts",
         version: "3.22.0",
         source: "prometheus-community/helm-charts charts/prometheus-mongodb-exporter",
+    },
     // https://github.com/vmware-tanzu/helm-charts/blob/velero-12.1.0/charts/velero/values.yaml
     // (chart 12.1.0, appVersion 1.18.1, tag commit 73466ca9; the platform runs image v1.18.2, see infra/backup/values.ts)
     velero: {
