@@ -9,22 +9,10 @@
 // `schedule` is the Schedule's name ("velero-apps-daily"); ad-hoc backups carry schedule="".
 // The Vault snapshot alert uses kube-state-metrics' kube_cronjob_status_last_successful_time and
 // kube_cronjob_created (STABLE, docs/metrics/workload/cronjob-metrics.md).
-// Annotations follow the platform's contract: summary, description, runbook_url = <base>#<alert name lower-cased>.
+// Rules are the platform's typed rules (lib/promRules.ts): summary, description, runbook_url = <base>#<alert lower-cased>;
+// the sections are in docs/runbooks.md.
+import { AlertRule, PrometheusRuleSpec, runbookUrl } from "../lib/promRules";
 import { DAILY_SCHEDULES, VELERO_NAMESPACE, scheduleName } from "./schedules";
-
-export type Severity = "critical" | "warning" | "info";
-
-export interface AlertRule {
-    alert: string;
-    expr: string;
-    for: string;
-    labels: { severity: Severity } & Record<string, string>;
-    annotations: { summary: string; description: string; runbook_url: string } & Record<string, string>;
-}
-
-export interface PrometheusRuleSpec {
-    groups: { name: string; rules: AlertRule[] }[];
-}
 
 export const ALERTS = {
     backupFailed: "VeleroBackupFailed",
@@ -33,11 +21,6 @@ export const ALERTS = {
     storageLocationUnavailable: "VeleroBackupStorageLocationUnavailable",
     vaultSnapshotMissing: "VaultSnapshotMissing",
 } as const;
-
-/** The anchor of an alert's runbook section: the heading is the alert name, which GitHub lower-cases. */
-export function runbookUrl(base: string, alert: string): string {
-    return `${base}#${alert.toLowerCase()}`;
-}
 
 export interface BackupAlertArgs {
     /** Hours without a successful daily backup before alerting: the RPO plus one hour of slack (24 → 25). */

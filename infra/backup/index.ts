@@ -33,19 +33,28 @@ export type { BackupSettings } from "./config";
 export type { BackupContract, BackupOutputs } from "./contract";
 
 /**
- * What the backup layer needs of the secrets layer: the part of SecretsContract["vault"] the snapshot job uses
- * (SecretsContract satisfies it structurally). `caCertPem`, when the secrets layer offers it, is copied into a
- * ConfigMap in Velero's namespace; otherwise `caConfigMap` must exist there.
+ * What the backup layer needs of the secrets layer: SecretsContract["vault"] (infra/secrets/contract.ts), which
+ * satisfies this structurally (test/backup/plan.spec.ts checks it). The job mounts the Vault CA from a ConfigMap in its
+ * own namespace: copied from `caCertPem` when the secrets layer offers the CA's PEM, or expected there already when
+ * `caNamespace` is the job's namespace.
  */
 export interface VaultSnapshotSource {
     address: string;
     caConfigMap: { name: string; key: string };
-    kubernetesAuthMount: string;
-    snapshot: { role: string; namespace: string; serviceAccount: string };
+    /** Namespace of caConfigMap (SecretsContract: "vault"); undefined means the job's namespace. */
+    caNamespace?: string;
+    /** The CA certificate (public), to copy into the job's namespace. */
     caCertPem?: pulumi.Input<string>;
+    kubernetesAuthMount: string;
+    /** Audience Vault's Kubernetes auth roles require in the presented token. */
+    audience: string;
+    snapshot: { role: string; namespace: string; serviceAccount: string };
 }
 
-/** What the backup layer needs of the monitoring stack (the Prometheus operator's CRDs and the runbooks). */
+/**
+ * What the backup layer needs of the monitoring stack (the Prometheus operator's CRDs and the runbooks):
+ * ObservabilityContract (infra/observability/contract.ts) satisfies it structurally.
+ */
 export interface BackupMonitoring {
     /** The release(s) that install the monitoring.coreos.com CRDs: the ServiceMonitor and PrometheusRule wait for them. */
     ready: pulumi.Resource[];
@@ -115,6 +124,28 @@ export const VAULT_SNAPSHOT_POD: PodDemand = {
     memory: UPLOAD_RESOURCES.requests.memory,
     memoryLimit: UPLOAD_RESOURCES.limits.memory,
 };
+
+/** Where the snapshot job finds the Vault CA: "copy" (from the PEM), "local" (already in its namespace) or "missing". */
+export function vaultCaSource(v: VaultSnapshotSource): "copy" | "local" | "missing" {
+    if (v.caCertPem !== undefined) return "copy";
+    return v.caNamespace === undefined || v.caNamespace === v.snapshot.namespace ? "local" : "missing";
+}
+
+/** What the stack leaves out or still needs, in words (the plan prints these). */
+export function backupNotices(a: Pick<BackupArgs, "secrets" | "monitoring">): string[] {
+    const out: string[] = [];
+    if (!a.secrets) out.push("backup: no Vault in this stack, so no Vault snapshot job (docs/backup.md)");
+    if (!a.monitoring) out.push("backup: no monitoring stack, so no backup alerts, ServiceMonitor or PodMonitor (docs/backup.md)");
+    if (a.secrets && vaultCaSource(a.secrets.vault) === "missing") {
+        const v = a.secrets.vault;
+        out.push(
+            `backup: the Vault snapshot job mounts ConfigMap ${v.snapshot.namespace}/${v.caConfigMap.name}, but the secrets layer keeps the CA in ` +
+                `${String(v.caNamespace)}/${v.caConfigMap.name}; until SecretsContract.vault offers caCertPem (then the layer copies it) the job cannot ` +
+                "verify Vault's TLS and does not start (docs/backup.md)",
+        );
+    }
+    return out;
+}
 
 export class Backup extends pulumi.ComponentResource {
     readonly outputs: BackupOutputs;
@@ -240,7 +271,7 @@ export class Backup extends pulumi.ComponentResource {
                 { ...k8sOpts, dependsOn: [namespace] },
             );
             const ca =
-                v.caCertPem !== undefined
+                v.caCertPem !== undefined && vaultCaSource(v) === "copy"
                     ? [
                           new k8s.core.v1.ConfigMap(
                               `${name}-vault-ca`,
@@ -254,7 +285,7 @@ export class Backup extends pulumi.ComponentResource {
                     namespace: v.snapshot.namespace,
                     serviceAccount: v.snapshot.serviceAccount,
                     cron: s.vaultSnapshot.cron,
-                    vault: { address: v.address, role: v.snapshot.role, kubernetesAuthMount: v.kubernetesAuthMount, caConfigMap: v.caConfigMap },
+                    vault: { address: v.address, role: v.snapshot.role, kubernetesAuthMount: v.kubernetesAuthMount, audience: v.audience, caConfigMap: v.caConfigMap },
                     bucket: bucketName,
                     region: account.region,
                     placement: cluster.system,
@@ -308,13 +339,7 @@ export class Backup extends pulumi.ComponentResource {
             veleroRoleArn: veleroIdentity.roleArn,
             ...(vaultSnapshotRoleArn ? { vaultSnapshotRoleArn } : {}),
         };
-        this.notices = [
-            ...(args.secrets ? [] : ["backup: no Vault in this stack, so no Vault snapshot job (docs/backup.md)"]),
-            ...(args.monitoring ? [] : ["backup: no monitoring stack, so no backup alerts, ServiceMonitor or PodMonitor (docs/backup.md)"]),
-            ...(args.secrets && args.secrets.vault.caCertPem === undefined
-                ? [`backup: the Vault snapshot job mounts ConfigMap ${args.secrets.vault.snapshot.namespace}/${args.secrets.vault.caConfigMap.name}, which the secrets layer must provide`]
-                : []),
-        ];
+        this.notices = backupNotices(args);
         this.registerOutputs({ backupBucketName: bucket.name });
     }
 }

@@ -19,8 +19,6 @@ export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.36.7";
 export const VAULT_SNAPSHOT_CRONJOB = "vault-snapshot";
 /** Objects of the snapshot job live under this prefix of the backup bucket (and nowhere else). */
 export const VAULT_SNAPSHOT_PREFIX = "vault-raft";
-/** Audience of the projected token the job presents to Vault's Kubernetes auth (the role's `audience`). */
-export const VAULT_TOKEN_AUDIENCE = "vault";
 const TOKEN_DIR = "/var/run/secrets/vault";
 const CA_DIR = "/etc/vault-ca";
 const UID = 65532;
@@ -32,7 +30,8 @@ export interface VaultSnapshotJobArgs {
     namespace: string;
     serviceAccount: string;
     cron: string;
-    vault: { address: string; role: string; kubernetesAuthMount: string; caConfigMap: { name: string; key: string } };
+    /** From SecretsContract.vault: the address, the snapshot role, the auth mount, the audience its roles require, the CA. */
+    vault: { address: string; role: string; kubernetesAuthMount: string; audience: string; caConfigMap: { name: string; key: string } };
     bucket: string;
     region: string;
     placement: PodPlacement;
@@ -151,7 +150,7 @@ export function vaultSnapshotCronJob(a: VaultSnapshotJobArgs): { metadata: k8s.t
                                 {
                                     name: "vault-token",
                                     projected: {
-                                        sources: [{ serviceAccountToken: { audience: VAULT_TOKEN_AUDIENCE, expirationSeconds: 600, path: "token" } }],
+                                        sources: [{ serviceAccountToken: { audience: a.vault.audience, expirationSeconds: 600, path: "token" } }],
                                     },
                                 },
                                 { name: "vault-ca", configMap: { name: a.vault.caConfigMap.name, items: [{ key: a.vault.caConfigMap.key, path: a.vault.caConfigMap.key }] } },

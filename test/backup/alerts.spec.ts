@@ -1,7 +1,11 @@
 // The backup alerts: Velero's metric names and labels as pkg/metrics/metrics.go @ v1.18.1 defines them,
 // thresholds from the objectives, runbook anchors, and the Vault snapshot alert only with a Vault.
 import * as assert from "assert";
-import { ALERTS, AlertRule, backupAlerts } from "../../infra/backup/alerts";
+import * as fs from "fs";
+import * as path from "path";
+import { ALERTS, backupAlerts } from "../../infra/backup/alerts";
+import { AlertRule, isAlert } from "../../infra/lib/promRules";
+import { promqlProblems } from "../observability/check";
 import { KSM_CRONJOB_METRICS, VELERO_METRICS } from "./fixtures/upstream";
 
 const BASE = "https://github.com/acme/platform/blob/main/docs/runbooks.md";
@@ -29,7 +33,12 @@ function rule(rules: AlertRule[], name: string): AlertRule {
 
 describe("backup alerts", () => {
     const withVault = backupAlerts({ staleAfterHours: 25, runbookBaseUrl: BASE, vaultSnapshot: { namespace: "velero", cronJob: "vault-snapshot" } });
-    const rules = withVault.groups[0].rules;
+    const rules = withVault.groups[0].rules.filter(isAlert);
+
+    it("parses with Prometheus's own PromQL grammar", () => {
+        for (const r of rules) assert.deepStrictEqual(promqlProblems(r.expr), [], r.alert);
+        assert.notDeepStrictEqual(promqlProblems("increase(velero_backup_failure_total) > 0"), [], "the check itself catches a missing range");
+    });
 
     it("uses only metrics Velero 1.18 and kube-state-metrics export, with their labels", () => {
         for (const r of rules) {
@@ -57,7 +66,7 @@ describe("backup alerts", () => {
         assert.match(r.expr, /absent\(velero_backup_last_successful_timestamp\{schedule="velero-apps-daily"\}\)/);
         assert.match(r.expr, /absent\(velero_backup_last_successful_timestamp\{schedule="velero-cluster-daily"\}\)/);
         assert.strictEqual(r.for, "1h");
-        assert.match(backupAlerts({ staleAfterHours: 13, runbookBaseUrl: BASE }).groups[0].rules[2].expr, /> 46800\n/);
+        assert.match(backupAlerts({ staleAfterHours: 13, runbookBaseUrl: BASE }).groups[0].rules.filter(isAlert)[2].expr, /> 46800\n/);
     });
 
     it("alerts when the backup storage location has been unavailable for 15 minutes", () => {
@@ -69,7 +78,7 @@ describe("backup alerts", () => {
     it("alerts on a missing Vault snapshot only when the platform runs Vault", () => {
         const r = rule(rules, ALERTS.vaultSnapshotMissing);
         assert.match(r.expr, /kube_cronjob_status_last_successful_time\{namespace="velero", cronjob="vault-snapshot"\}\) > 90000/);
-        const without = backupAlerts({ staleAfterHours: 25, runbookBaseUrl: BASE }).groups[0].rules.map((x) => x.alert);
+        const without = backupAlerts({ staleAfterHours: 25, runbookBaseUrl: BASE }).groups[0].rules.filter(isAlert).map((x) => x.alert);
         assert.deepStrictEqual(without, [ALERTS.backupFailed, ALERTS.backupPartiallyFailed, ALERTS.noRecentBackup, ALERTS.storageLocationUnavailable]);
     });
 
@@ -80,5 +89,11 @@ describe("backup alerts", () => {
             assert.ok(["critical", "warning"].includes(r.labels.severity));
         }
         assert.strictEqual(new Set(rules.map((r) => r.alert)).size, rules.length);
+    });
+
+    it("has a section in docs/runbooks.md for every alert (the anchor runbook_url points at)", () => {
+        const doc = fs.readFileSync(path.join(__dirname, "../../docs/runbooks.md"), "utf8");
+        const anchors = new Set([...doc.matchAll(/^## (.+)$/gm)].map((m) => m[1].trim().toLowerCase()));
+        for (const name of Object.values(ALERTS)) assert.ok(anchors.has(name.toLowerCase()), `docs/runbooks.md has no section for ${name}`);
     });
 });

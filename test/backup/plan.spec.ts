@@ -6,7 +6,9 @@ import { RecordedResource } from "../../tools/offline/recorder";
 import { ProgramRun, readStackConfig, runProgram } from "../../tools/offline/run";
 import { Inputs, inputs, one, planStack, stackOutputs } from "../helpers";
 import { veleroPolicy, vaultSnapshotPolicy } from "../../infra/backup/iam";
-import { VAULT_SNAPSHOT_POD, backupArgProblems, backupBucketName } from "../../infra/backup";
+import { BackupMonitoring, VAULT_SNAPSHOT_POD, VaultSnapshotSource, backupArgProblems, backupBucketName, backupNotices, vaultCaSource } from "../../infra/backup";
+import type { SecretsContract } from "../../infra/secrets/contract";
+import type { ObservabilityContract } from "../../infra/observability/contract";
 import { SNAPSHOT_RESOURCES, UPLOAD_RESOURCES } from "../../infra/backup/vaultSnapshot";
 import { cpuMillis, memoryMiB } from "../../infra/lib/capacity";
 import { physicalNameProblems } from "../../infra/lib/naming";
@@ -173,7 +175,7 @@ describe("backup layer: input checks", () => {
         // The same rule runs with the config checks, before any resource, together with the other derived names.
         const names = physicalNameProblems({ project: "platform", stack: "feature-branch-preview-x1", region: "eu-west-1", postgresMajor: "17" });
         assert.ok(names.some((m) => /the backup bucket name "platform-feature-branch-preview-x1-backup-123456789012-eu-west-1" is 64 characters/.test(m)), names.join("\n"));
-        const vault = { address: "https://v", caConfigMap: { name: "c", key: "k" }, kubernetesAuthMount: "kubernetes" };
+        const vault = { address: "https://v", caConfigMap: { name: "c", key: "k" }, kubernetesAuthMount: "kubernetes", audience: "vault" };
         assert.deepStrictEqual(
             backupArgProblems({ clusterName: "p-d", region: "eu-west-1", secrets: { vault: { ...vault, snapshot: { role: "r", namespace: "backup", serviceAccount: "velero-server" } } } }),
             [
@@ -181,5 +183,37 @@ describe("backup layer: input checks", () => {
                 'secrets.vault.snapshot.serviceAccount: expected a ServiceAccount of its own, found Velero\'s "velero-server"',
             ],
         );
+    });
+});
+
+describe("backup layer: the other layers' contracts", () => {
+    // Type-level: the secrets and observability layers' contracts are what the backup layer takes (tsc checks these).
+    const fromSecrets = (c: SecretsContract): VaultSnapshotSource => c.vault;
+    const fromObservability = (c: ObservabilityContract): BackupMonitoring => c;
+
+    const vault: VaultSnapshotSource = {
+        address: "https://vault-active.vault.svc:8200",
+        caConfigMap: { name: "vault-ca", key: "ca.crt" },
+        caNamespace: "vault",
+        kubernetesAuthMount: "kubernetes",
+        audience: "vault",
+        snapshot: { role: "vault-snapshot", namespace: "velero", serviceAccount: "vault-snapshot" },
+    };
+
+    it("copies the CA when the PEM is offered, uses it in place when it is already in the job's namespace", () => {
+        assert.strictEqual(typeof fromSecrets, "function");
+        assert.strictEqual(typeof fromObservability, "function");
+        assert.strictEqual(vaultCaSource({ ...vault, caCertPem: "pem" }), "copy");
+        assert.strictEqual(vaultCaSource({ ...vault, caNamespace: "velero" }), "local");
+        assert.strictEqual(vaultCaSource({ ...vault, caNamespace: undefined }), "local");
+        assert.strictEqual(vaultCaSource(vault), "missing");
+    });
+
+    it("says so when the CA is elsewhere and not offered, and nothing when all is given", () => {
+        const monitoring = { ready: [], runbookBaseUrl: "docs/runbooks.md" };
+        assert.deepStrictEqual(backupNotices({ secrets: { vault: { ...vault, caCertPem: "pem" } }, monitoring }), []);
+        const [notice, ...rest] = backupNotices({ secrets: { vault }, monitoring });
+        assert.deepStrictEqual(rest, []);
+        assert.match(notice, /mounts ConfigMap velero\/vault-ca, but the secrets layer keeps the CA in vault\/vault-ca; until SecretsContract\.vault offers caCertPem/);
     });
 });

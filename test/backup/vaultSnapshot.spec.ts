@@ -19,7 +19,7 @@ const ARGS = {
     namespace: "velero",
     serviceAccount: "vault-snapshot",
     cron: "15 */6 * * *",
-    vault: { address: "https://vault.vault.svc:8200", role: "raft-snapshot", kubernetesAuthMount: "kubernetes", caConfigMap: { name: "vault-ca", key: "ca.crt" } },
+    vault: { address: "https://vault.vault.svc:8200", role: "raft-snapshot", kubernetesAuthMount: "kubernetes", audience: "vault", caConfigMap: { name: "vault-ca", key: "ca.crt" } },
     bucket: "platform-prod-backup",
     region: "eu-west-1",
     placement: SYSTEM,

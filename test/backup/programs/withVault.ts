@@ -18,6 +18,8 @@ const layer = new Backup("backup", {
         vault: {
             address: "https://vault-active.vault.svc:8200",
             caConfigMap: { name: "vault-ca", key: "ca.crt" },
+            caNamespace: "vault",
+            audience: "vault",
             kubernetesAuthMount: "kubernetes",
             snapshot: { role: "vault-snapshot", namespace: "velero", serviceAccount: "vault-snapshot" },
             caCertPem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
