@@ -120,8 +120,9 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
-        // Backups of everything in the cluster that holds state (docs/backup.md). With the secrets layer add
-        // `secrets: this.secrets.contract` (plans the Vault snapshot job); with the monitoring stack add `monitoring`.
+        // Backups of everything in the cluster that holds state (docs/backup.md). Once those layers are built here, add
+        // `secrets: this.secrets.contract` (plans the Vault snapshot job) and `monitoring: this.observability.contract`
+        // (ServiceMonitor, PodMonitor, PrometheusRule), and construct this after them.
         this.backup = new Backup(
             "backup",
             { cluster, karpenter: this.karpenter.contract, settings: cfg.backup, protectStateful: cfg.protectStatefulResources, tags },
