@@ -3,7 +3,8 @@
 import * as assert from "assert";
 import * as path from "path";
 import { RecordedResource } from "../../tools/offline/recorder";
-import { ProgramRun, readStackConfig, runProgram } from "../../tools/offline/run";
+import { ProgramRun, ROOT, readStackConfig, runProgram } from "../../tools/offline/run";
+import { buildReport } from "../../tools/offline/report";
 import { Inputs, inputs, one, planStack, stackOutputs } from "../helpers";
 import { veleroPolicy, vaultSnapshotPolicy } from "../../infra/backup/iam";
 import { BackupMonitoring, VAULT_SNAPSHOT_POD, VaultSnapshotSource, backupArgProblems, backupBucketName, backupNotices, vaultCaSource } from "../../infra/backup";
@@ -163,6 +164,18 @@ describe("backup layer: with a Vault and a monitoring stack", () => {
         assert.ok(deps(run, rule).has("bk-monitoring-crds"));
         const values = inputs(named(run, "kubernetes:helm.sh/v3:Release", "velero"))["values"] as { metrics: Inputs };
         assert.deepStrictEqual(values.metrics["serviceMonitor"], { enabled: true, autodetect: false, additionalLabels: { release: "kube-prometheus-stack" } });
+    });
+});
+
+describe("backup layer: the policy pack on what only the Vault program plans", () => {
+    it("the snapshot CronJob, its ServiceAccount, the CA copy and the PrometheusRule raise no prod violation", async () => {
+        const run = await vaultRun();
+        const report = await buildReport(run, path.join(ROOT, "policies", "config", "prod.json"));
+        const ours = new Set(inBackup(run).map((r) => r.urn));
+        const mine = report.json.policies.violations.filter((v) => typeof v.urn === "string" && ours.has(v.urn));
+        assert.deepStrictEqual(mine.map((v) => `${v.policy}: ${v.message}`), []);
+        // The pack did look at the CronJob (it is a workload the pod-security and operations policies cover).
+        assert.ok(inBackup(run).some((r) => r.type === "kubernetes:batch/v1:CronJob"));
     });
 });
 

@@ -26,7 +26,7 @@ const layer = new Backup("backup", {
         },
     },
     monitoring: { ready: [crds], runbookBaseUrl: "https://git.example.com/platform/blob/main/docs/runbooks.md", selectorLabels: { release: "kube-prometheus-stack" } },
-    tags: { "platform:stack": "test" },
+    tags: { "platform:stack": "test", "platform:environment": "prod", "cost-center": "platform" },
 });
 
 export const outputs = layer.outputs;
