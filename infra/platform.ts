@@ -12,6 +12,7 @@ import { resolveAccountContext } from "./lib/account";
 import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
 import { ProblemsError } from "./lib/problems";
 import { Network, NetworkOutputs } from "./network";
+import { Secrets, SecretsOutputs } from "./secrets";
 import { Workloads, WorkloadsOutputs } from "./workloads";
 
 export type PlatformOutputs = {
@@ -23,6 +24,7 @@ export type PlatformOutputs = {
     KarpenterOutputs &
     DataOutputs &
     IngressOutputs &
+    SecretsOutputs &
     WorkloadsOutputs &
     BackupOutputs;
 
@@ -39,6 +41,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly karpenter: Karpenter;
     readonly data: DataTier;
     readonly ingress: Ingress;
+    readonly secrets: Secrets;
     readonly workloads: Workloads;
     readonly backup: Backup;
     readonly outputs: PlatformOutputs;
@@ -120,12 +123,33 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
-        // Backups of everything in the cluster that holds state (docs/backup.md). Once those layers are built here, add
-        // `secrets: this.secrets.contract` (plans the Vault snapshot job) and `monitoring: this.observability.contract`
-        // (ServiceMonitor, PodMonitor, PrometheusRule), and construct this after them.
+        this.secrets = new Secrets(
+            "secrets",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                data: this.data.contract,
+                settings: cfg.secrets,
+                vpcCidr: cfg.vpcCidr,
+                protectStateful: cfg.protectStatefulResources,
+                tags,
+            },
+            parent,
+        );
+
+        // Backups of everything in the cluster that holds state (docs/backup.md); with the secrets layer's contract it
+        // also plans the Vault snapshot job. Once the observability layer is built here, add
+        // `monitoring: this.observability.contract` (ServiceMonitor, PodMonitor, PrometheusRule) and construct this after it.
         this.backup = new Backup(
             "backup",
-            { cluster, karpenter: this.karpenter.contract, settings: cfg.backup, protectStateful: cfg.protectStatefulResources, tags },
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                settings: cfg.backup,
+                protectStateful: cfg.protectStatefulResources,
+                secrets: this.secrets.contract,
+                tags,
+            },
             parent,
         );
 
@@ -133,11 +157,11 @@ export class Platform extends pulumi.ComponentResource {
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
             "workloads",
-            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, quotes: cfg.quotes, tags },
+            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, secrets: this.secrets.contract, quotes: cfg.quotes, tags },
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.workloads, this.backup];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.workloads, this.backup];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -147,6 +171,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.karpenter.outputs,
             ...this.data.outputs,
             ...this.ingress.outputs,
+            ...this.secrets.outputs,
             ...this.workloads.outputs,
             ...this.backup.outputs,
         };

@@ -94,13 +94,27 @@ describe("backup layer: planned in the stacks", () => {
         assert.ok(system?.components.includes("velero/server") && system.components.includes("velero/node-agent"));
     });
 
-    it("says what it leaves out without a Vault or a monitoring stack, and plans nothing of them", async () => {
+    it("plans the Vault snapshot job with the secrets layer's role, audience and CA, in both stacks", async () => {
+        for (const stack of ["dev", "prod"] as const) {
+            const run = await planStack(stack);
+            const job = named(run, "kubernetes:batch/v1:CronJob", "backup-vault-snapshot");
+            const pod = (((inputs(job)["spec"] as Inputs)["jobTemplate"] as Inputs)["spec"] as { template: { spec: Inputs } }).template.spec;
+            const env = Object.fromEntries(((pod["initContainers"] as Inputs[])[0]["env"] as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+            assert.deepStrictEqual([env["VAULT_ADDR"], env["VAULT_ROLE"], env["VAULT_AUTH_MOUNT"]], ["https://vault-active.vault.svc:8200", "vault-snapshot", "kubernetes"]);
+            const token = (pod["volumes"] as Inputs[]).find((v) => v["name"] === "vault-token") as { projected: { sources: { serviceAccountToken: { audience: string } }[] } };
+            assert.strictEqual(token.projected.sources[0].serviceAccountToken.audience, "vault");
+            // The CA the secrets layer generated, copied beside the job.
+            const ca = inputs(named(run, "kubernetes:core/v1:ConfigMap", "backup-vault-ca"));
+            assert.deepStrictEqual([(ca["metadata"] as Inputs)["namespace"], (ca["metadata"] as Inputs)["name"]], ["velero", "vault-ca"]);
+            assert.match(String(stackOutputs(run)["vaultSnapshotRoleArn"]), /^arn:aws:iam::123456789012:role\/backup-vault-snapshot/);
+        }
+    });
+
+    it("says what it leaves out without a monitoring stack, and plans no alerts or monitors", async () => {
         const run = await planStack("prod");
-        const notices = stackOutputs(run)["notices"] as string[];
-        assert.ok(notices.includes("backup: no Vault in this stack, so no Vault snapshot job (docs/backup.md)"));
-        assert.ok(notices.includes("backup: no monitoring stack, so no backup alerts, ServiceMonitor or PodMonitor (docs/backup.md)"));
-        assert.deepStrictEqual(inBackup(run).filter((r) => /CronJob|CustomResource|PrometheusRule/.test(r.type)), []);
-        assert.strictEqual(stackOutputs(run)["vaultSnapshotRoleArn"], undefined);
+        const notices = (stackOutputs(run)["notices"] as string[]).filter((n) => n.startsWith("backup:"));
+        assert.deepStrictEqual(notices, ["backup: no monitoring stack, so no backup alerts, ServiceMonitor or PodMonitor (docs/backup.md)"]);
+        assert.deepStrictEqual(inBackup(run).filter((r) => /PrometheusRule|ServiceMonitor|PodMonitor/.test(r.type)), []);
     });
 });
 
