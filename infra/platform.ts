@@ -12,6 +12,7 @@ import { resolveAccountContext } from "./lib/account";
 import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
 import { ProblemsError } from "./lib/problems";
 import { Network, NetworkOutputs } from "./network";
+import { Observability, ObservabilityOutputs } from "./observability";
 import { Secrets, SecretsOutputs } from "./secrets";
 import { Workloads, WorkloadsOutputs } from "./workloads";
 
@@ -25,6 +26,7 @@ export type PlatformOutputs = {
     DataOutputs &
     IngressOutputs &
     SecretsOutputs &
+    ObservabilityOutputs &
     WorkloadsOutputs &
     BackupOutputs;
 
@@ -42,6 +44,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly data: DataTier;
     readonly ingress: Ingress;
     readonly secrets: Secrets;
+    readonly observability: Observability;
     readonly workloads: Workloads;
     readonly backup: Backup;
     readonly outputs: PlatformOutputs;
@@ -137,9 +140,23 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
-        // Backups of everything in the cluster that holds state (docs/backup.md); with the secrets layer's contract it
-        // also plans the Vault snapshot job. Once the observability layer is built here, add
-        // `monitoring: this.observability.contract` (ServiceMonitor, PodMonitor, PrometheusRule) and construct this after it.
+        this.observability = new Observability(
+            "observability",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                secrets: this.secrets.contract,
+                settings: cfg.observability,
+                environment: cfg.environment,
+                stack: cfg.stack,
+                region: cfg.region,
+                tags,
+            },
+            parent,
+        );
+
+        // Backups of everything in the cluster that holds state (docs/backup.md): the Vault snapshot job with the
+        // secrets layer's contract, the ServiceMonitor, PodMonitor and alert rules with the observability layer's.
         this.backup = new Backup(
             "backup",
             {
@@ -148,6 +165,7 @@ export class Platform extends pulumi.ComponentResource {
                 settings: cfg.backup,
                 protectStateful: cfg.protectStatefulResources,
                 secrets: this.secrets.contract,
+                monitoring: this.observability.contract,
                 tags,
             },
             parent,
@@ -157,11 +175,20 @@ export class Platform extends pulumi.ComponentResource {
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
             "workloads",
-            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, secrets: this.secrets.contract, quotes: cfg.quotes, tags },
+            {
+                cluster,
+                environment: cfg.environment,
+                ingress: this.ingress.contract,
+                data: this.data.contract,
+                secrets: this.secrets.contract,
+                observability: this.observability.contract,
+                quotes: cfg.quotes,
+                tags,
+            },
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.workloads, this.backup];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.observability, this.backup, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -172,6 +199,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.data.outputs,
             ...this.ingress.outputs,
             ...this.secrets.outputs,
+            ...this.observability.outputs,
             ...this.workloads.outputs,
             ...this.backup.outputs,
         };

@@ -110,11 +110,21 @@ describe("backup layer: planned in the stacks", () => {
         }
     });
 
-    it("says what it leaves out without a monitoring stack, and plans no alerts or monitors", async () => {
+    it("with the observability layer: the alert rules, the ServiceMonitor and PodMonitor, after the operator's CRDs", async () => {
         const run = await planStack("prod");
-        const notices = (stackOutputs(run)["notices"] as string[]).filter((n) => n.startsWith("backup:"));
-        assert.deepStrictEqual(notices, ["backup: no monitoring stack, so no backup alerts, ServiceMonitor or PodMonitor (docs/backup.md)"]);
-        assert.deepStrictEqual(inBackup(run).filter((r) => /PrometheusRule|ServiceMonitor|PodMonitor/.test(r.type)), []);
+        const rule = named(run, "kubernetes:monitoring.coreos.com/v1:PrometheusRule", "backup-alerts");
+        const spec = inputs(rule)["spec"] as { groups: { rules: { alert: string; annotations: { runbook_url: string } }[] }[] };
+        assert.deepStrictEqual(validate(spec, PROMETHEUS_RULE_SPEC_SCHEMA), []);
+        const alerts = spec.groups[0].rules;
+        assert.deepStrictEqual(alerts.map((a) => a.alert), ["VeleroBackupFailed", "VeleroBackupPartiallyFailed", "VeleroNoRecentBackup", "VeleroBackupStorageLocationUnavailable", "VaultSnapshotMissing"]);
+        assert.strictEqual(alerts[2].annotations.runbook_url, "docs/runbooks.md#veleronorecentbackup");
+        const crds = named(run, "kubernetes:helm.sh/v3:Release", "observability-crds");
+        assert.ok(rule.dependencies.includes(crds.urn), "the PrometheusRule waits for the CRD release");
+        const release = named(run, "kubernetes:helm.sh/v3:Release", "velero");
+        assert.ok(release.dependencies.includes(crds.urn), "the chart (with its ServiceMonitor) waits for the CRD release");
+        const metrics = (inputs(release)["values"] as { metrics: Inputs }).metrics;
+        assert.deepStrictEqual([metrics["serviceMonitor"], metrics["nodeAgentPodMonitor"]], [{ enabled: true, autodetect: false }, { enabled: true, autodetect: false }]);
+        assert.deepStrictEqual((stackOutputs(run)["notices"] as string[]).filter((n) => n.startsWith("backup:")), []);
     });
 });
 

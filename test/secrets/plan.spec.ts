@@ -8,6 +8,7 @@ import { Inputs, inputs, isSecretInput, ofType, one, planStack, stackOutputs } f
 import { EXTERNAL_SECRET_SPEC_SCHEMA, STORE_SPEC_SCHEMA } from "./fixtures/crds";
 import { ESO_VALUES_KEYS, VAULT_VALUES_KEYS } from "./fixtures/upstream";
 import { unknownKeys, validate } from "./schema";
+import { APPS_KV_PREFIX, PLATFORM_KV_PREFIX } from "../../infra/secrets/names";
 
 const ES = "kubernetes:external-secrets.io/v1:ExternalSecret";
 const CSS = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
@@ -88,6 +89,13 @@ for (const stack of ["dev", "prod"] as const) {
                         assert.ok(secretArns.has(key) && tlsReader.includes(key), `${r.name}: ${key}`);
                     } else if (at(store, "spec.provider.aws") !== undefined) {
                         assert.ok(readable.some((p) => covers(p, key)), `${r.name}: the AWS store's role cannot read ${key}`);
+                    } else if (at(store, "spec.provider.vault") !== undefined) {
+                        // Vault: the store's kubernetes-auth role reads one kv prefix (infra/secrets/access.ts): an
+                        // application's own path for apps-<ns>-<sa>, the platform-owned path for the controller's store.
+                        const role = String(at(store, "spec.provider.vault.auth.kubernetes.role"));
+                        const m = /^apps-(.+)$/.exec(role);
+                        const allowed = m ? `${APPS_KV_PREFIX}/${String(at(i, "metadata.namespace"))}/` : `${PLATFORM_KV_PREFIX}/`;
+                        assert.ok(key.startsWith(allowed), `${r.name}: ${ref.name} (role ${role}) cannot read ${key}, only ${allowed}*`);
                     } else {
                         assert.fail(`${r.name}: unexpected store kind`);
                     }
