@@ -2,6 +2,7 @@
 // contracts of the layers before it, spreads each layer's own outputs into the stack outputs (their names are a
 // public interface) and gathers the layers' notices. It then checks that what is pinned to the system nodes fits.
 import * as pulumi from "@pulumi/pulumi";
+import { Backup, BackupOutputs } from "./backup";
 import { Cluster, ClusterOutputs } from "./cluster";
 import { PlatformConfig } from "./config";
 import { DataOutputs, DataTier } from "./data";
@@ -28,7 +29,8 @@ export type PlatformOutputs = {
     SecretsOutputs &
     LoggingOutputs &
     ObservabilityOutputs &
-    WorkloadsOutputs;
+    WorkloadsOutputs &
+    BackupOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
 export interface CapacityReport {
@@ -47,6 +49,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly logging: Logging;
     readonly observability: Observability;
     readonly workloads: Workloads;
+    readonly backup: Backup;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
 
@@ -146,8 +149,6 @@ export class Platform extends pulumi.ComponentResource {
             { cluster, karpenter: this.karpenter.contract, settings: cfg.logging, protectStateful: cfg.protectStatefulResources, tags },
             parent,
         );
-        // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
-        // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.observability = new Observability(
             "observability",
             {
@@ -163,6 +164,25 @@ export class Platform extends pulumi.ComponentResource {
             },
             parent,
         );
+
+        // Backups of everything in the cluster that holds state (docs/backup.md): the Vault snapshot job with the
+        // secrets layer's contract, the ServiceMonitor, PodMonitor and alert rules with the observability layer's.
+        this.backup = new Backup(
+            "backup",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                settings: cfg.backup,
+                protectStateful: cfg.protectStatefulResources,
+                secrets: this.secrets.contract,
+                monitoring: this.observability.contract,
+                tags,
+            },
+            parent,
+        );
+
+        // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
+        // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
             "workloads",
             {
@@ -178,7 +198,7 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.backup, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -192,6 +212,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.logging.outputs,
             ...this.observability.outputs,
             ...this.workloads.outputs,
+            ...this.backup.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });
     }
