@@ -2,6 +2,7 @@
 // contracts of the layers before it, spreads each layer's own outputs into the stack outputs (their names are a
 // public interface) and gathers the layers' notices. It then checks that what is pinned to the system nodes fits.
 import * as pulumi from "@pulumi/pulumi";
+import { Backup, BackupOutputs } from "./backup";
 import { Cluster, ClusterOutputs } from "./cluster";
 import { PlatformConfig } from "./config";
 import { DataOutputs, DataTier } from "./data";
@@ -30,7 +31,8 @@ export type PlatformOutputs = {
     SecretsOutputs &
     LoggingOutputs &
     ObservabilityOutputs &
-    WorkloadsOutputs;
+    WorkloadsOutputs &
+    BackupOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
 export interface CapacityReport {
@@ -50,6 +52,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly observability: Observability;
     readonly gitops: Gitops;
     readonly workloads: Workloads;
+    readonly backup: Backup;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
 
@@ -149,8 +152,6 @@ export class Platform extends pulumi.ComponentResource {
             { cluster, karpenter: this.karpenter.contract, settings: cfg.logging, protectStateful: cfg.protectStatefulResources, tags },
             parent,
         );
-        // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
-        // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.observability = new Observability(
             "observability",
             {
@@ -166,6 +167,23 @@ export class Platform extends pulumi.ComponentResource {
             },
             parent,
         );
+
+        // Backups of everything in the cluster that holds state (docs/backup.md): the Vault snapshot job with the
+        // secrets layer's contract, the ServiceMonitor, PodMonitor and alert rules with the observability layer's.
+        this.backup = new Backup(
+            "backup",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                settings: cfg.backup,
+                protectStateful: cfg.protectStatefulResources,
+                secrets: this.secrets.contract,
+                monitoring: this.observability.contract,
+                tags,
+            },
+            parent,
+        );
+
         // Argo CD and Argo Rollouts: Argo CD's SSO client secret, repository credentials and chat webhook come from the
         // secrets layer's stores; the golden path's Rollouts get the Rollouts CRDs through the gitops contract.
         this.gitops = new Gitops(
@@ -173,6 +191,9 @@ export class Platform extends pulumi.ComponentResource {
             { cluster, karpenter: this.karpenter.contract, ingress: this.ingress.contract, secrets: this.secrets.contract, settings: cfg.gitops, tags },
             { parent: this, dependsOn: [this.ingress] },
         );
+
+        // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
+        // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
             "workloads",
             {
@@ -189,7 +210,7 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.gitops, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.backup, this.gitops, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -204,6 +225,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.observability.outputs,
             ...this.gitops.outputs,
             ...this.workloads.outputs,
+            ...this.backup.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });
     }
