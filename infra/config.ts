@@ -21,7 +21,10 @@ import { dataSection } from "./data/config";
 import { ingressSection } from "./ingress/config";
 import { workloadsSection } from "./workloads/config";
 import { secretsSection } from "./secrets/config";
+import { loggingSection } from "./logging/config";
 import { observabilitySection } from "./observability/config";
+import { gitopsSection } from "./gitops/config";
+import { backupSection } from "./backup/config";
 import { physicalNameProblems } from "./lib/naming";
 
 export { ENVIRONMENTS };
@@ -75,6 +78,8 @@ const PLATFORM_TAG_COUNT = 4;
  */
 export const MAX_USER_TAGS = 40;
 
+const BUDGET = { message: "expected a whole number of USD a month, like 1500" };
+
 /** Keys of the foundation (network, cluster). Each later layer adds a section through LAYER_SECTIONS. */
 const coreShape = {
     environment: z.enum(ENVIRONMENTS),
@@ -125,10 +130,12 @@ const coreShape = {
     logRetentionDays,
     /** Deletion protection, `protect` and final snapshots on databases, buckets and keys. */
     protectStatefulResources: z.boolean(),
+    /** Monthly budget in USD; the `cost-budget` policy compares the plan's estimate with it (unset: no check). */
+    costBudgetUsd: z.number(BUDGET).int(BUDGET).positive(BUDGET).optional(),
 };
 
 // To add a layer's keys: list its section here (infra/<layer>/config.ts); its shape, defaults and checks follow.
-const LAYER_SECTIONS = [networkSection, karpenterSection, dataSection, ingressSection, workloadsSection, observabilitySection, secretsSection] as const;
+const LAYER_SECTIONS = [networkSection, karpenterSection, dataSection, ingressSection, workloadsSection, observabilitySection, secretsSection, loggingSection, backupSection, gitopsSection] as const;
 
 type CoreShape = typeof coreShape;
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

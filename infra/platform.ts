@@ -2,14 +2,17 @@
 // contracts of the layers before it, spreads each layer's own outputs into the stack outputs (their names are a
 // public interface) and gathers the layers' notices. It then checks that what is pinned to the system nodes fits.
 import * as pulumi from "@pulumi/pulumi";
+import { Backup, BackupOutputs } from "./backup";
 import { Cluster, ClusterOutputs } from "./cluster";
 import { PlatformConfig } from "./config";
 import { DataOutputs, DataTier } from "./data";
+import { Gitops, GitopsOutputs } from "./gitops";
 import { Ingress, IngressOutputs } from "./ingress";
 import { Karpenter, KarpenterOutputs } from "./karpenter";
 import { resolveAccountContext } from "./lib/account";
 import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
 import { ProblemsError } from "./lib/problems";
+import { Logging, LoggingOutputs } from "./logging";
 import { Network, NetworkOutputs } from "./network";
 import { Observability, ObservabilityOutputs } from "./observability";
 import { Secrets, SecretsOutputs } from "./secrets";
@@ -24,9 +27,12 @@ export type PlatformOutputs = {
     KarpenterOutputs &
     DataOutputs &
     IngressOutputs &
+    GitopsOutputs &
     SecretsOutputs &
+    LoggingOutputs &
     ObservabilityOutputs &
-    WorkloadsOutputs;
+    WorkloadsOutputs &
+    BackupOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
 export interface CapacityReport {
@@ -42,8 +48,11 @@ export class Platform extends pulumi.ComponentResource {
     readonly data: DataTier;
     readonly ingress: Ingress;
     readonly secrets: Secrets;
+    readonly logging: Logging;
     readonly observability: Observability;
+    readonly gitops: Gitops;
     readonly workloads: Workloads;
+    readonly backup: Backup;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
 
@@ -137,14 +146,19 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
-        // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
-        // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
+        // Logs and traces; Grafana (observability) gets their datasources from the logging contract.
+        this.logging = new Logging(
+            "logging",
+            { cluster, karpenter: this.karpenter.contract, settings: cfg.logging, protectStateful: cfg.protectStatefulResources, tags },
+            parent,
+        );
         this.observability = new Observability(
             "observability",
             {
                 cluster,
                 karpenter: this.karpenter.contract,
                 secrets: this.secrets.contract,
+                logging: this.logging.contract,
                 settings: cfg.observability,
                 environment: cfg.environment,
                 stack: cfg.stack,
@@ -153,6 +167,33 @@ export class Platform extends pulumi.ComponentResource {
             },
             parent,
         );
+
+        // Backups of everything in the cluster that holds state (docs/backup.md): the Vault snapshot job with the
+        // secrets layer's contract, the ServiceMonitor, PodMonitor and alert rules with the observability layer's.
+        this.backup = new Backup(
+            "backup",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                settings: cfg.backup,
+                protectStateful: cfg.protectStatefulResources,
+                secrets: this.secrets.contract,
+                monitoring: this.observability.contract,
+                tags,
+            },
+            parent,
+        );
+
+        // Argo CD and Argo Rollouts: Argo CD's SSO client secret, repository credentials and chat webhook come from the
+        // secrets layer's stores; the golden path's Rollouts get the Rollouts CRDs through the gitops contract.
+        this.gitops = new Gitops(
+            "gitops",
+            { cluster, karpenter: this.karpenter.contract, ingress: this.ingress.contract, secrets: this.secrets.contract, settings: cfg.gitops, tags },
+            { parent: this, dependsOn: [this.ingress] },
+        );
+
+        // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
+        // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
             "workloads",
             {
@@ -162,13 +203,14 @@ export class Platform extends pulumi.ComponentResource {
                 data: this.data.contract,
                 secrets: this.secrets.contract,
                 observability: this.observability.contract,
+                rollouts: this.gitops.contract.rollouts,
                 quotes: cfg.quotes,
                 tags,
             },
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.observability, this.workloads];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.backup, this.gitops, this.workloads];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -179,8 +221,11 @@ export class Platform extends pulumi.ComponentResource {
             ...this.data.outputs,
             ...this.ingress.outputs,
             ...this.secrets.outputs,
+            ...this.logging.outputs,
             ...this.observability.outputs,
+            ...this.gitops.outputs,
             ...this.workloads.outputs,
+            ...this.backup.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });
     }

@@ -51,6 +51,21 @@ export const charts = {
         version: "1.21.1",
         source: "kubernetes-sigs/external-dns charts/external-dns",
     },
+    // https://github.com/argoproj/argo-helm/blob/af0a9310/charts/argo-cd/values.yaml (chart 10.1.1, appVersion v3.4.4;
+    // subchart redis-ha 4.38.0: DandyDeveloper/charts charts/redis-ha/values.yaml @ 2e2539a)
+    argoCd: {
+        chart: "argo-cd",
+        repo: "https://argoproj.github.io/argo-helm",
+        version: "10.1.1",
+        source: "argoproj/argo-helm charts/argo-cd",
+    },
+    // https://github.com/argoproj/argo-helm/blob/8796aeaa/charts/argo-rollouts/values.yaml (chart 2.41.0, appVersion v1.9.0)
+    argoRollouts: {
+        chart: "argo-rollouts",
+        repo: "https://argoproj.github.io/argo-helm",
+        version: "2.41.0",
+        source: "argoproj/argo-helm charts/argo-rollouts",
+    },
     // https://github.com/hashicorp/vault-helm/blob/v0.34.1/values.yaml (chart 0.34.1, appVersion 2.0.4; commit aa1c92e4)
     vault: {
         chart: "vault",
@@ -93,6 +108,47 @@ export const charts = {
         repo: "https://prometheus-community.github.io/helm-charts",
         version: "3.22.0",
         source: "prometheus-community/helm-charts charts/prometheus-mongodb-exporter",
+    },
+    // Logs and traces (infra/logging). The OSS Loki and Tempo charts moved to grafana-community: the "loki" chart in
+    // the grafana repository is now the enterprise-only (GEL) chart (grafana/loki#20705; grafana/helm-charts
+    // charts/loki/README.md), and grafana/helm-charts' tempo charts are deprecated there.
+    // https://github.com/grafana-community/helm-charts/blob/3386a115/charts/loki/values.yaml (chart 18.11.0, Loki 3.7.6)
+    loki: {
+        chart: "loki",
+        repo: "https://grafana-community.github.io/helm-charts",
+        version: "18.11.0",
+        source: "grafana-community/helm-charts charts/loki (commit 3386a115)",
+    },
+    // https://github.com/grafana/alloy/blob/233907cf/operations/helm/charts/alloy/values.yaml (chart 1.11.1, Alloy v1.18.1)
+    alloy: {
+        chart: "alloy",
+        repo: "https://grafana.github.io/helm-charts",
+        version: "1.11.1",
+        source: "grafana/alloy operations/helm/charts/alloy (commit 233907cf)",
+    },
+    // https://github.com/grafana-community/helm-charts/blob/7d2a00b3/charts/tempo/values.yaml (chart 2.2.4, Tempo 2.10.8:
+    // the monolithic chart; tempo-distributed 3.x needs a Kafka-compatible broker)
+    tempo: {
+        chart: "tempo",
+        repo: "https://grafana-community.github.io/helm-charts",
+        version: "2.2.4",
+        source: "grafana-community/helm-charts charts/tempo (commit 7d2a00b3)",
+    },
+    // https://github.com/open-telemetry/opentelemetry-helm-charts/blob/f5178cb9/charts/opentelemetry-collector/values.schema.json
+    // (chart 0.170.0, collector 0.158.0; the schema forbids unknown keys)
+    opentelemetryCollector: {
+        chart: "opentelemetry-collector",
+        repo: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+        version: "0.170.0",
+        source: "open-telemetry/opentelemetry-helm-charts charts/opentelemetry-collector (commit f5178cb9)",
+    },
+    // https://github.com/vmware-tanzu/helm-charts/blob/velero-12.1.0/charts/velero/values.yaml
+    // (chart 12.1.0, appVersion 1.18.1, tag commit 73466ca9; the platform runs image v1.18.2, see infra/backup/values.ts)
+    velero: {
+        chart: "velero",
+        repo: "https://vmware-tanzu.github.io/helm-charts",
+        version: "12.1.0",
+        source: "vmware-tanzu/helm-charts charts/velero",
     },
 } as const satisfies Record<string, ChartRef>;
 

@@ -63,6 +63,9 @@ export function physicalNames(i: PhysicalNameInputs): { what: string; name: stri
         { what: "RDS DB parameter group name", name: `${rds}-postgres${i.postgresMajor}`, max: 255, problem: (n) => rdsStyleNameProblem(n, 255) },
         { what: "ElastiCache replication group id", name: `${clusterName}-valkey`.toLowerCase(), max: 40, problem: (n) => rdsStyleNameProblem(n, 40) },
         { what: "ALB access-log bucket name", name: `${clusterName}-alb-logs-${ACCOUNT_ID_LENGTH_PROBE}-${i.region}`.toLowerCase(), max: 63, problem: bucketNameProblem },
+        // infra/logging/buckets.ts: <stack>-loki-chunks|loki-ruler|tempo-<account>-<region> (the chunk bucket's is the longest).
+        { what: "Loki chunk bucket name", name: `${clusterName}-loki-chunks-${ACCOUNT_ID_LENGTH_PROBE}-${i.region}`.toLowerCase(), max: 63, problem: bucketNameProblem },
+        { what: "backup bucket name", name: `${clusterName}-backup-${ACCOUNT_ID_LENGTH_PROBE}-${i.region}`.toLowerCase(), max: 63, problem: bucketNameProblem },
         { what: "Karpenter interruption queue name", name: `${clusterName}-karpenter`, max: 80, problem: (n) => (/^[A-Za-z0-9_-]{1,80}$/.test(n) ? undefined : `"${n}" must be 1-80 letters, digits, "-" or "_"`) },
     ];
 }

@@ -7,6 +7,8 @@ import { PolicyDocument } from "../../lib/iamDocuments";
 import { ServiceSlo } from "../../lib/serviceRules";
 import type { ServiceMonitorArgs } from "./monitoring";
 import { NamespaceBaseline } from "../namespace";
+import type { DeliveryArgs } from "./delivery";
+import type { TracingArgs } from "./tracing";
 
 /** How a probe checks the container. Ports default to the container's `http` port. */
 export type ProbeCheck =
@@ -136,6 +138,8 @@ export interface ProductionServiceArgs {
          */
         vpcEndpointCidrs?: string[];
     };
+    /** Opt-in traces to the platform's OpenTelemetry gateway: OTEL_* variables and egress to the gateway (tracing.ts). */
+    tracing?: TracingArgs;
     shutdown?: {
         /** preStop sleep. Default: the ingress deregistration delay + 5 s (or 5 s without ingress). */
         preStopSleepSeconds?: number;
@@ -152,6 +156,12 @@ export interface ProductionServiceArgs {
     capacityType?: "any" | "on-demand";
     /** Public exposure through the shared ALB. Omit for internal services. */
     ingress?: IngressArgs;
+    /**
+     * Progressive delivery: Argo Rollouts releases the service (a Rollout instead of the Deployment), as a "canary" on
+     * the ALB or "blueGreen", and an AnalysisTemplate on its success rate and p99 latency rolls a bad release back.
+     * Omit for a Deployment (rolling update). See docs/gitops.md.
+     */
+    delivery?: DeliveryArgs;
     network?: {
         /** Namespaces whose pods may call the service port. */
         allowFromNamespaces?: string[];
