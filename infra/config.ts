@@ -66,8 +66,9 @@ function isPrivateBlock(block: string): boolean {
 }
 
 /**
- * Tags the aws-required-tags policy requires that only the stack can give (policies/config/*.json
- * requiredTags, less the platform:* ones the program adds itself); test/foundation keeps the two in step.
+ * Tags the aws-required-tags policy requires beyond the platform:* ones the program adds itself
+ * (policies/config/*.json requiredTags; test/foundation keeps the two in step). They have defaults; a stack
+ * that empties one is told why it is needed.
  */
 export const REQUIRED_USER_TAGS = ["cost-center"] as const;
 /** Tags the program adds to every taggable resource (commonTags below). */
@@ -121,7 +122,7 @@ const coreShape = {
                     ctx.addIssue({
                         code: "custom",
                         path: [key],
-                        message: `expected a ${key} tag: policy aws-required-tags (mandatory) requires it on every taggable resource`,
+                        message: `expected a non-empty ${key} tag: policy aws-required-tags (mandatory) requires it on every taggable resource`,
                         input: tags[key],
                     });
                 }
@@ -156,7 +157,9 @@ const CORE_DEFAULTS: Record<Environment, Partial<Record<keyof CoreShape, unknown
         publicAccessCidrs: [],
         adminPrincipalArns: [],
         systemNodes: { instanceTypes: ["m7i.large"], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGiB: 50, amiType: "AL2023_x86_64_STANDARD" },
-        tags: {},
+        // aws-required-tags (mandatory) needs a cost-center on every taggable resource: the platform's own by
+        // default; a stack sets its organisation's (objects merge key by key, so other tags keep this one).
+        tags: { "cost-center": "platform" },
         logRetentionDays: 14,
         protectStatefulResources: false,
     },
@@ -169,7 +172,9 @@ const CORE_DEFAULTS: Record<Environment, Partial<Record<keyof CoreShape, unknown
         publicAccessCidrs: [],
         adminPrincipalArns: [],
         systemNodes: { instanceTypes: ["m7i.large", "m6i.large"], minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGiB: 80, amiType: "AL2023_x86_64_STANDARD" },
-        tags: {},
+        // aws-required-tags (mandatory) needs a cost-center on every taggable resource: the platform's own by
+        // default; a stack sets its organisation's (objects merge key by key, so other tags keep this one).
+        tags: { "cost-center": "platform" },
         logRetentionDays: 90,
         protectStatefulResources: true,
     },

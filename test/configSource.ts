@@ -10,12 +10,7 @@ export function fakeSource(values: Record<string, unknown>, secret: string[] = [
     };
 }
 
-/**
- * The keys every stack must set beyond platform:environment, for tests about other keys: a cost-center tag
- * (required by the aws-required-tags policy, so by config) unless the test sets `tags`, and in prod a platform
- * domain (ingress layer) unless it sets `ingress`.
- */
+/** Prod requires a platform domain (ingress layer); tests about other keys get one unless they set `ingress`. */
 export function withRequired(values: Record<string, unknown>): Record<string, unknown> {
-    const out = "tags" in values ? { ...values } : { ...values, tags: { "cost-center": "platform" } };
-    return values["environment"] === "prod" && !("ingress" in values) ? { ...out, ingress: { domain: "apps.example.com" } } : out;
+    return values["environment"] === "prod" && !("ingress" in values) ? { ...values, ingress: { domain: "apps.example.com" } } : values;
 }

@@ -6,7 +6,7 @@ import { ingressGroupName } from "../../infra/ingress/values";
 import { planStack, rejection } from "../helpers";
 
 function parse(environment: "dev" | "prod", ingress?: unknown): PlatformConfig {
-    const text: Record<string, string> = { environment, tags: JSON.stringify({ "cost-center": "platform" }) };
+    const text: Record<string, string> = { environment };
     if (ingress !== undefined) text["ingress"] = JSON.stringify(ingress);
     return parsePlatformConfig({
         source: { get: (k) => text[k], isSecret: () => false, keys: () => Object.keys(text) },

@@ -33,7 +33,9 @@ describe("offline analyzer: plain-object requests give the library's own verdict
     for (const stack of ["dev", "prod"] as const) {
         it(`the planned ${stack} stack: identical diagnostics with its levels, with the pack defaults and with everything mandatory`, async () => {
             const run = await planStack(stack);
-            for (const config of [readStackPolicyConfig(stack), {}, { all: "mandatory" } as PolicyPackConfigFile]) await same(run.resources, config);
+            // As buildReport hands them over: components with their registered outputs for AnalyzeStack.
+            const analyzed: AnalyzableResource[] = run.resources.map((r) => (r.custom ? r : { ...r, stackProperties: run.componentOutputs.get(r.urn) }));
+            for (const config of [readStackPolicyConfig(stack), {}, { all: "mandatory" } as PolicyPackConfigFile]) await same(analyzed, config);
         });
     }
 

@@ -231,7 +231,11 @@ export function compactResource(r: AnalyzableResource): AnalyzableResource {
 
 /** Answers what the handlers read from an AnalyzeRequest and from each AnalyzerResource of an AnalyzeStackRequest. */
 class ResourceView {
-    constructor(private readonly r: AnalyzableResource) {}
+    /** `stack`: a resource of an AnalyzeStackRequest, whose properties are its stackProperties when it has them. */
+    constructor(
+        private readonly r: AnalyzableResource,
+        private readonly stack = false,
+    ) {}
     getType(): string {
         return this.r.type;
     }
@@ -242,7 +246,7 @@ class ResourceView {
         return this.r.urn;
     }
     getProperties(): PropertiesView {
-        return new PropertiesView(this.r.inputs);
+        return new PropertiesView(this.stack && this.r.stackProperties ? this.r.stackProperties : this.r.inputs);
     }
     getOptions(): OptionsView {
         return new OptionsView(this.r);
@@ -359,7 +363,7 @@ export class PolicySession {
     async analyzeStack(resources: readonly AnalyzableResource[]): Promise<PolicyViolation[]> {
         await this.ensureConfigured();
         const { mod } = server();
-        const views = resources.map((r) => new ResourceView(r));
+        const views = resources.map((r) => new ResourceView(r, true));
         const out: PolicyViolation[] = [];
         for (const p of this.pack.policies.filter(isStackPolicy)) {
             const seen = typeFilterOf(p) === undefined ? views : views.filter((v) => this.judges(p, v.getType()));
