@@ -199,6 +199,13 @@ describe("policy check (offline manifest checker)", () => {
             assert.ok((await violationsOf(GOOD_POD.replace("automountServiceAccountToken: false", "automountServiceAccountToken: on"))).includes("workload-service-account"));
         });
 
+        it("hostUsers: no is false (the user-namespace exemption from runAsNonRoot / runAsUser applies)", async () => {
+            const noRunAsNonRoot = GOOD_POD.replace("    runAsNonRoot: true\n", "    runAsUser: 0\n");
+            assert.ok((await violationsOf(noRunAsNonRoot)).includes("pss-run-as-non-root"));
+            const userNamespace = await violationsOf(noRunAsNonRoot.replace("spec:\n", "spec:\n  hostUsers: no\n"));
+            assert.ok(!userNamespace.includes("pss-run-as-non-root") && !userNamespace.includes("pss-run-as-non-root-user"), userNamespace.join(", "));
+        });
+
         it("numbers as Go reads them: runAsUser 0b0 is root, hostPort 8_080 is 8080", async () => {
             assert.ok((await violationsOf(podWith("runAsNonRoot: true", "runAsUser: 0b0"))).includes("pss-run-as-non-root-user"));
             assert.ok((await violationsOf(GOOD_POD.replace("- containerPort: 8080", "- containerPort: 8080\n          hostPort: 8_080"))).includes("pss-host-ports"));
@@ -409,6 +416,26 @@ describe("policy check (offline manifest checker)", () => {
             assert.deepEqual(Object.keys(report.results[0]), ["source", "apiVersion", "kind", "name", "namespace", "violations"]);
             assert.deepEqual(report.summary, { files: 2, objects: 4, violations: 0, mandatory: 0, skipped: 0, errors: 0 });
             assert.deepEqual([report.skipped, report.errors], [[], []]);
+        });
+
+        it("the README documents exactly this JSON shape", async () => {
+            const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+            const section = readme.slice(readme.indexOf("### Checking Kubernetes manifests"));
+            const documented = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? "{}") as Record<string, unknown> & { results: Record<string, unknown>[]; summary: object; skipped: object[]; errors: object[] };
+            const dir = tmpdir();
+            write(dir, "Chart.yaml", "apiVersion: v2\nname: x\nversion: 1.0.0\n");
+            write(dir, "t.yaml", "spec:\n  hostNetwork: {{ .Values.x }}\n");
+            write(dir, "pod.yaml", fs.readFileSync(`${FIX}/fail/privileged-pod.yaml`, "utf8"));
+            const r = await cli(["check", dir, "--json"]);
+            assert.equal(r.code, 2);
+            const actual = JSON.parse(r.stdout) as typeof documented & { results: { violations: object[] }[] };
+            assert.deepEqual(Object.keys(actual), Object.keys(documented));
+            assert.deepEqual(Object.keys(actual.results[0]), Object.keys(documented.results[0]));
+            assert.deepEqual(Object.keys(actual.results[0].violations[0]), Object.keys((documented.results[0]["violations"] as object[])[0]));
+            assert.deepEqual(Object.keys(actual.summary), Object.keys(documented.summary));
+            assert.deepEqual(Object.keys(actual.skipped[0]), Object.keys(documented.skipped[0]));
+            assert.deepEqual(Object.keys(actual.errors[0]), Object.keys(documented.errors[0]));
+            assert.ok(section.includes("nothing checked: no Kubernetes object found"));
         });
 
         it("exit 1 when a violation is mandatory for the stack (prod by default), 0 when all are advisory", async () => {
