@@ -19,6 +19,7 @@ import { karpenterSection } from "./karpenter/config";
 import { dataSection } from "./data/config";
 import { ingressSection } from "./ingress/config";
 import { workloadsSection } from "./workloads/config";
+import { deliverySection } from "./delivery/config";
 
 export { ENVIRONMENTS };
 export type { Environment };
@@ -58,7 +59,7 @@ const coreShape = {
 };
 
 // To add a layer's keys: spread its `shape` into platformShape below and list the section here.
-const LAYER_SECTIONS = [karpenterSection, dataSection, ingressSection, workloadsSection] as const;
+const LAYER_SECTIONS = [karpenterSection, dataSection, ingressSection, workloadsSection, deliverySection] as const;
 
 type CoreShape = typeof coreShape;
 export const platformShape = {
@@ -67,6 +68,7 @@ export const platformShape = {
     ...dataSection.shape,
     ...ingressSection.shape,
     ...workloadsSection.shape,
+    ...deliverySection.shape,
 };
 type Shape = typeof platformShape;
 
