@@ -5,8 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
     ConfigError,
-    ConfigSection,
     ENVIRONMENTS,
+    RegisteredSection,
     type Environment,
     ConfigSource,
     awsArn,
@@ -15,11 +15,13 @@ import {
     logRetentionDays,
     pulumiConfigSource,
 } from "./lib/configSchema";
+import { networkSection } from "./network/config";
 import { karpenterSection } from "./karpenter/config";
 import { dataSection } from "./data/config";
 import { ingressSection } from "./ingress/config";
 import { workloadsSection } from "./workloads/config";
 import { deliverySection } from "./delivery/config";
+import { physicalNameProblems } from "./lib/naming";
 
 export { ENVIRONMENTS };
 export type { Environment };
@@ -58,19 +60,16 @@ const coreShape = {
     protectStatefulResources: z.boolean(),
 };
 
-// To add a layer's keys: spread its `shape` into platformShape below and list the section here.
-const LAYER_SECTIONS = [karpenterSection, dataSection, ingressSection, workloadsSection, deliverySection] as const;
+// To add a layer's keys: list its section here (infra/<layer>/config.ts); its shape, defaults and checks follow.
+const LAYER_SECTIONS = [networkSection, karpenterSection, dataSection, ingressSection, workloadsSection, deliverySection] as const;
 
 type CoreShape = typeof coreShape;
-export const platformShape = {
-    ...coreShape,
-    ...karpenterSection.shape,
-    ...dataSection.shape,
-    ...ingressSection.shape,
-    ...workloadsSection.shape,
-    ...deliverySection.shape,
-};
-type Shape = typeof platformShape;
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+type LayerShapes = UnionToIntersection<(typeof LAYER_SECTIONS)[number]["shape"]>;
+type Shape = CoreShape & LayerShapes;
+
+/** Every key of the platform namespace: the foundation's and each listed section's. */
+export const platformShape: Shape = Object.assign({}, coreShape, ...LAYER_SECTIONS.map((l) => l.shape));
 
 const CORE_DEFAULTS: Record<Environment, Partial<Record<keyof CoreShape, unknown>>> = {
     dev: {
@@ -103,8 +102,8 @@ const CORE_DEFAULTS: Record<Environment, Partial<Record<keyof CoreShape, unknown
 
 /** Per-environment defaults of every key. Stack files override them key by key. */
 export const ENVIRONMENT_DEFAULTS: Record<Environment, Partial<Record<keyof Shape, unknown>>> = {
-    dev: Object.assign({}, CORE_DEFAULTS.dev, ...LAYER_SECTIONS.map((l: ConfigSection<z.ZodRawShape>) => l.defaults.dev)),
-    prod: Object.assign({}, CORE_DEFAULTS.prod, ...LAYER_SECTIONS.map((l: ConfigSection<z.ZodRawShape>) => l.defaults.prod)),
+    dev: Object.assign({}, CORE_DEFAULTS.dev, ...LAYER_SECTIONS.map((l) => l.defaults.dev)),
+    prod: Object.assign({}, CORE_DEFAULTS.prod, ...LAYER_SECTIONS.map((l) => l.defaults.prod)),
 };
 
 export type PlatformSettings = z.infer<z.ZodObject<Shape>>;
@@ -153,6 +152,11 @@ export function parsePlatformConfig(input: LoadInput): PlatformConfig {
             : AWS_REGION.test(input.region)
               ? undefined
               : `aws:region: expected an AWS region like eu-west-1, found ${JSON.stringify(input.region)}`;
+    // Physical names derived from the project and stack names (RDS id, Valkey group, buckets...): checked with the
+    // other problems so that one report lists them all. The PostgreSQL major only sets the parameter group's suffix.
+    const names = (postgresMajor: string) =>
+        physicalNameProblems({ project: input.project, stack: input.stack, region: input.region ?? "us-east-1", postgresMajor });
+    const early = [...(regionProblem ? [regionProblem] : [])];
     let loaded: ReturnType<typeof loadConfig<Shape, Environment>>;
     try {
         loaded = loadConfig(input.source, {
@@ -162,15 +166,16 @@ export function parsePlatformConfig(input: LoadInput): PlatformConfig {
             defaults: ENVIRONMENT_DEFAULTS,
             refine: (v) => [
                 ...crossChecks(v),
-                ...LAYER_SECTIONS.flatMap((l: ConfigSection<z.ZodRawShape>) => l.checks?.(v) ?? []),
+                ...LAYER_SECTIONS.flatMap((l: RegisteredSection) => l.check(v, v.environment)),
             ],
         });
     } catch (e) {
-        if (e instanceof ConfigError && regionProblem) throw new ConfigError([regionProblem, ...e.problems]);
+        if (e instanceof ConfigError) throw new ConfigError([...early, ...names("17"), ...e.problems]);
         throw e;
     }
-    if (regionProblem) throw new ConfigError([regionProblem]);
     const v = loaded.value;
+    const late = [...early, ...names(v.database.engineVersion.split(".")[0])];
+    if (late.length > 0) throw new ConfigError(late);
     const clusterName = `${input.project}-${input.stack}`;
     return {
         ...v,

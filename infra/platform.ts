@@ -1,55 +1,34 @@
-// The Platform component: composition only. Each layer gets what it needs through typed args; no layer
-// reaches into another's internals.
+// The Platform component: composition only. It resolves the account context once, builds each layer from the
+// contracts of the layers before it, spreads each layer's own outputs into the stack outputs (their names are a
+// public interface) and gathers the layers' notices. It then checks that what is pinned to the system nodes fits.
 import * as pulumi from "@pulumi/pulumi";
-import { Cluster } from "./cluster";
+import { Cluster, ClusterOutputs } from "./cluster";
 import { PlatformConfig } from "./config";
-import { Karpenter } from "./karpenter";
-import { DataTier } from "./data";
-import { Ingress } from "./ingress";
-import { Network } from "./network";
-import { Workloads } from "./workloads";
-import { planSubnets } from "./network/subnets";
+import { DataOutputs, DataTier } from "./data";
+import { Ingress, IngressOutputs } from "./ingress";
+import { Karpenter, KarpenterOutputs } from "./karpenter";
+import { resolveAccountContext } from "./lib/account";
+import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
+import { ProblemsError } from "./lib/problems";
+import { Network, NetworkOutputs } from "./network";
+import { Workloads, WorkloadsOutputs } from "./workloads";
 
-export interface PlatformOutputs {
+export type PlatformOutputs = {
     /** What this stack deliberately leaves out, in words (the offline plan prints these). */
     notices: string[];
     region: string;
-    vpcId: pulumi.Output<string>;
-    privateSubnetIds: pulumi.Output<string>[];
-    dataSubnetIds: pulumi.Output<string>[];
-    clusterName: pulumi.Output<string>;
-    clusterEndpoint: pulumi.Output<string>;
-    clusterSecurityGroupId: pulumi.Output<string>;
-    oidcProviderArn: pulumi.Output<string>;
-    kubeconfig: pulumi.Output<string>;
-    karpenterInterruptionQueueName: pulumi.Output<string>;
-    karpenterNodeRoleName: pulumi.Output<string>;
-    /** Data tier: endpoints and the ARNs of the credentials' secrets; never a credential. */
-    databaseAddress: pulumi.Output<string>;
-    databasePort: pulumi.Output<number>;
-    databaseName: string;
-    databaseUsername: string;
-    databaseCredentialSecretArn: pulumi.Output<string>;
-    databaseSecurityGroupId: pulumi.Output<string>;
-    cachePrimaryAddress: pulumi.Output<string>;
-    cacheReaderAddress: pulumi.Output<string>;
-    cachePort: pulumi.Output<number>;
-    cacheAuthTokenSecretArn: pulumi.Output<string>;
-    cacheSecurityGroupId: pulumi.Output<string>;
-    dataSubnetCidrs: string[];
-    backupVaultArn: pulumi.Output<string>;
-    dataAlarmTopicArn: pulumi.Output<string>;
-    /** "enabled: ..." or "disabled: no platform:ingress.domain set" (dev without a domain). */
-    ingressTls: string;
-    ingressClassName: string;
-    ingressGroupName: string;
-    /** Present only when the stack has a platform domain. */
-    ingressDomain?: string;
-    ingressCertificateArn?: pulumi.Output<string>;
-    /** Public URL of the sample service, when the stack has a domain. */
-    quotesUrl?: string;
-    wafAclArn: pulumi.Output<string>;
-    albAccessLogBucket: pulumi.Output<string>;
+} & NetworkOutputs &
+    ClusterOutputs &
+    KarpenterOutputs &
+    DataOutputs &
+    IngressOutputs &
+    WorkloadsOutputs;
+
+/** What the plan reports about scheduling: the sums per pool and the system-node check. */
+export interface CapacityReport {
+    pools: PoolDemand[];
+    system: SystemCapacityReport;
+    platformPoolLimits: { cpu: string; memory: string };
 }
 
 export class Platform extends pulumi.ComponentResource {
@@ -60,10 +39,13 @@ export class Platform extends pulumi.ComponentResource {
     readonly ingress: Ingress;
     readonly workloads: Workloads;
     readonly outputs: PlatformOutputs;
+    readonly capacity: CapacityReport;
 
     constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
         super("platform:index:Platform", name, {}, opts);
         const tags = cfg.commonTags;
+        const parent = { parent: this };
+        const account = resolveAccountContext(cfg.region, parent);
 
         this.network = new Network(
             "network",
@@ -74,10 +56,13 @@ export class Platform extends pulumi.ComponentResource {
                 clusterName: cfg.clusterName,
                 region: cfg.region,
                 logRetentionDays: cfg.logRetentionDays,
+                interfaceEndpoints: cfg.interfaceEndpoints,
+                account,
                 tags,
             },
-            { parent: this },
+            parent,
         );
+        const subnets = this.network.subnetPlan;
 
         this.cluster = new Cluster(
             "cluster",
@@ -92,26 +77,14 @@ export class Platform extends pulumi.ComponentResource {
                 systemNodes: cfg.systemNodes,
                 logRetentionDays: cfg.logRetentionDays,
                 protectStateful: cfg.protectStatefulResources,
+                account,
                 tags,
             },
-            { parent: this },
+            parent,
         );
+        const cluster = this.cluster.contract;
 
-        this.karpenter = new Karpenter(
-            "karpenter",
-            {
-                clusterName: this.cluster.clusterName,
-                clusterArn: this.cluster.clusterArn,
-                clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
-                provider: this.cluster.provider,
-                systemNodeGroup: this.cluster.systemNodeGroup,
-                podIdentityAgent: this.cluster.podIdentityAgent,
-                region: cfg.region,
-                tags,
-                config: cfg.karpenter,
-            },
-            { parent: this },
-        );
+        this.karpenter = new Karpenter("karpenter", { cluster, tags, config: cfg.karpenter }, parent);
         this.data = new DataTier(
             "data",
             {
@@ -121,89 +94,75 @@ export class Platform extends pulumi.ComponentResource {
                 alarms: cfg.alarms,
                 vpcId: this.network.vpcId,
                 dataSubnetIds: this.network.dataSubnetIds,
-                dataSubnetCidrs: planSubnets(cfg.vpcCidr, cfg.azCount).data,
-                clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+                dataSubnetCidrs: subnets.data,
+                clusterSecurityGroupId: cluster.securityGroupId,
                 logRetentionDays: cfg.logRetentionDays,
                 protectStatefulResources: cfg.protectStatefulResources,
+                account,
                 tags,
             },
-            { parent: this },
+            parent,
         );
         this.ingress = new Ingress(
             "ingress",
             {
-                clusterName: this.cluster.clusterName,
-                stackName: cfg.clusterName,
+                cluster,
                 vpcId: this.network.vpcId,
-                region: cfg.region,
-                provider: this.cluster.provider,
-                systemNodeGroup: this.cluster.systemNodeGroup,
-                podIdentityAgent: this.cluster.podIdentityAgent,
                 publicSubnetIds: this.network.publicSubnetIds,
-                publicSubnetCidrs: planSubnets(cfg.vpcCidr, cfg.azCount).public,
+                publicSubnetCidrs: subnets.public,
                 settings: cfg.ingress,
                 protectStateful: cfg.protectStatefulResources,
                 tags,
             },
-            { parent: this },
+            parent,
         );
-        const data = this.data.contract;
 
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
             "workloads",
-            {
-                provider: this.cluster.provider,
-                clusterName: this.cluster.clusterName,
-                environment: cfg.environment,
-                kubernetesVersion: cfg.kubernetesVersion,
-                ingress: this.ingress.contract,
-                data,
-                quotes: cfg.quotes,
-                tags,
-            },
+            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, quotes: cfg.quotes, tags },
             { parent: this, dependsOn: [this.ingress] },
         );
 
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.workloads];
+        this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
-            notices: this.ingress.tlsStatus.startsWith("disabled")
-                ? [`ingress TLS, ACM certificate and external-dns are off: ${this.ingress.tlsStatus.replace(/^disabled: /, "")} (allowed in dev only)`]
-                : [],
+            notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
             region: cfg.region,
-            vpcId: this.network.vpcId,
-            privateSubnetIds: this.network.privateSubnetIds,
-            dataSubnetIds: this.network.dataSubnetIds,
-            clusterName: this.cluster.clusterName,
-            clusterEndpoint: this.cluster.clusterEndpoint,
-            clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
-            oidcProviderArn: this.cluster.oidcProviderArn,
-            kubeconfig: this.cluster.kubeconfig,
-            karpenterInterruptionQueueName: this.karpenter.interruptionQueueName,
-            karpenterNodeRoleName: this.karpenter.nodeRoleName,
-            databaseAddress: data.database.address,
-            databasePort: data.database.port,
-            databaseName: data.database.databaseName,
-            databaseUsername: data.database.username,
-            databaseCredentialSecretArn: data.database.credentialSecretArn,
-            databaseSecurityGroupId: data.database.securityGroupId,
-            cachePrimaryAddress: data.cache.primaryAddress,
-            cacheReaderAddress: data.cache.readerAddress,
-            cachePort: data.cache.port,
-            cacheAuthTokenSecretArn: data.cache.authTokenSecretArn,
-            cacheSecurityGroupId: data.cache.securityGroupId,
-            dataSubnetCidrs: data.dataSubnetCidrs,
-            backupVaultArn: this.data.backup.vaultArn,
-            dataAlarmTopicArn: this.data.alarms.topicArn,
-            ingressTls: this.ingress.tlsStatus,
-            ingressClassName: this.ingress.contract.ingressClassName,
-            ingressGroupName: this.ingress.contract.groupName,
-            ...(this.ingress.contract.domain ? { ingressDomain: this.ingress.contract.domain } : {}),
-            ...(this.ingress.certificateArn ? { ingressCertificateArn: this.ingress.certificateArn } : {}),
-            wafAclArn: this.ingress.webAcl.arn,
-            albAccessLogBucket: this.ingress.accessLogBucket.bucket,
-            ...(this.workloads.quotes.url ? { quotesUrl: this.workloads.quotes.url } : {}),
+            ...this.network.outputs,
+            ...this.cluster.outputs,
+            ...this.karpenter.outputs,
+            ...this.data.outputs,
+            ...this.ingress.outputs,
+            ...this.workloads.outputs,
         };
-        this.registerOutputs({});
+        this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });
     }
+}
+
+/**
+ * Sums what each pool must hold and checks the system node group at its minimum size (a plan error with the
+ * numbers when it cannot hold what is pinned to it) and the platform pool against its NodePool limits.
+ */
+function capacityReport(
+    system: ReturnType<Platform["cluster"]["contract"]["capacity"]["demands"]>,
+    all: ReturnType<Platform["cluster"]["contract"]["capacity"]["demands"]>,
+    pools: PoolDemand[],
+    cfg: PlatformConfig,
+): CapacityReport {
+    // DaemonSets run on every node whatever pool they were declared with.
+    const perNode = all.filter((d) => d.perNode);
+    const report = checkSystemCapacity(cfg.systemNodes.instanceTypes, cfg.systemNodes.minSize, [...system.filter((d) => !d.perNode), ...NODE_DAEMONSETS, ...perNode]);
+    const problems = [...report.problems];
+    const limits = cfg.karpenter.platformPool.limits;
+    const platform = pools.find((p) => p.pool === "platform");
+    if (platform && (platform.cpuMillis > cpuMillis(limits.cpu) || platform.memoryMiB > memoryMiB(limits.memory))) {
+        problems.push(
+            `platform pool: add-ons placed there request ${platform.cpuMillis}m CPU and ${platform.memoryMiB}Mi memory, above the NodePool limits ` +
+                `${limits.cpu} CPU / ${limits.memory} (platform:karpenter.platformPool.limits)`,
+        );
+    }
+    if (problems.length > 0) throw new ProblemsError("The platform's pods do not fit the capacity it provisions", problems);
+    return { pools, system: report, platformPoolLimits: { ...limits } };
 }

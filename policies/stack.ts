@@ -2,7 +2,7 @@
 // requests on everything an HPA scales.
 import type { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { arr, at, bool, num, obj, str, stringMap } from "./lib";
-import { hpaTargets } from "./kubernetes/operations";
+import { hpaTargets } from "./kubernetes/hpa";
 import { PDB_TYPES, WORKLOAD_TYPES, objectName, objectNamespace, podOf } from "./kubernetes/workloads";
 
 export const STATEFUL_TYPES = [

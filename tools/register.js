@@ -37,3 +37,33 @@ function compile(code, filename) {
 }
 
 addHook(compile, { exts: [".ts"], ignoreNodeModules: true });
+
+// @pulumi/pulumi's runtime loads its function-serialization machinery eagerly: the TypeScript compiler (closure/
+// parseFunction.js) and npm's Arborist (closure/codePaths.js), together about half the SDK's load time. The offline
+// plan and the tests never serialize a function (no dynamic providers, no callbacks), so those two requires get a
+// proxy that loads the real module on first use. The real CLI path (Pulumi's language host) does not use this file.
+const Module = require("module");
+const DEFERRED = [
+    { request: "@npmcli/arborist", from: /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]closure[\\/]codePaths\.js$/ },
+    { request: "../../typescript-shim", from: /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]closure[\\/][^\\/]+\.js$/ },
+];
+const originalLoad = Module._load;
+Module._load = function (request, parent, isMain) {
+    const deferred = parent && DEFERRED.find((d) => d.request === request && d.from.test(parent.filename || ""));
+    if (!deferred) return originalLoad.apply(this, arguments);
+    let real;
+    const target = () => real || (real = originalLoad.call(this, request, parent, isMain));
+    return new Proxy(
+        {},
+        {
+            // `__esModule` lets TypeScript's __importStar hand the proxy through without enumerating it.
+            get: (_, key) => (key === "__esModule" ? true : target()[key]),
+            has: (_, key) => key in target(),
+            ownKeys: () => Reflect.ownKeys(target()),
+            getOwnPropertyDescriptor: (_, key) => {
+                const d = Object.getOwnPropertyDescriptor(target(), key);
+                return d && { ...d, configurable: true };
+            },
+        },
+    );
+};

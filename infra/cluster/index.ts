@@ -1,26 +1,26 @@
 // The EKS cluster (@pulumi/eks v4): API authentication with access entries, private endpoint, all
 // control-plane logs, envelope encryption with a customer KMS key, OIDC; a managed on-demand system node
-// group (tainted CriticalAddonsOnly) for the controllers; managed add-ons; a default encrypted gp3
-// StorageClass; metrics-server; and the Kubernetes provider every Kubernetes resource uses.
+// group (tainted CriticalAddonsOnly) for the controllers (nodeGroup.ts); managed add-ons; a default encrypted gp3
+// StorageClass; metrics-server; and the Kubernetes provider every Kubernetes resource uses. Other layers see it
+// through its ClusterContract (contract.ts).
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AccountContext } from "../lib/account";
+import { CapacityLedger, managedAddonDemands } from "../lib/capacity";
 import { charts } from "../lib/charts";
-import { chartRelease } from "../lib/helm";
+import { customerKey } from "../lib/kms";
 import { Tags } from "../lib/naming";
-import { createNodeRole } from "../lib/nodeRole";
+import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TOLERATION, zoneSpread } from "../lib/placement";
+import { systemChart } from "../lib/systemChart";
 import { WorkloadIdentity } from "../lib/workloadIdentity";
-import { CONTROL_PLANE_LOG_TYPES, managedAddons } from "./addons";
+import { CONTROL_PLANE_LOG_TYPES, corednsReplicas, managedAddons } from "./addons";
+import { ClusterContract } from "./contract";
+import { SystemNodeSettings, systemNodeGroup } from "./nodeGroup";
 
-export interface SystemNodeSettings {
-    instanceTypes: string[];
-    minSize: number;
-    desiredSize: number;
-    maxSize: number;
-    diskSizeGiB: number;
-    amiType: string;
-}
+export type { ClusterContract } from "./contract";
+export type { SystemNodeSettings } from "./nodeGroup";
 
 export interface ClusterArgs {
     clusterName: string;
@@ -33,45 +33,36 @@ export interface ClusterArgs {
     systemNodes: SystemNodeSettings;
     logRetentionDays: number;
     protectStateful: boolean;
+    account: AccountContext;
     tags: Tags;
 }
 
-/** The taint that keeps everything but controllers off the system nodes. */
-export const SYSTEM_NODE_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule" } as const;
-export const SYSTEM_NODE_TOLERATION = { key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" } as const;
-export const SYSTEM_NODE_LABEL = { "platform.io/node-pool": "system" } as const;
+/** The flat stack outputs this layer owns (names are a public interface). */
+export interface ClusterOutputs {
+    clusterName: pulumi.Output<string>;
+    clusterEndpoint: pulumi.Output<string>;
+    clusterSecurityGroupId: pulumi.Output<string>;
+    oidcProviderArn: pulumi.Output<string>;
+    kubeconfig: pulumi.Output<string>;
+}
 
 export class Cluster extends pulumi.ComponentResource {
-    /** The cluster name as an Output that resolves only once the cluster exists. */
-    readonly clusterName: pulumi.Output<string>;
-    readonly clusterArn: pulumi.Output<string>;
-    readonly clusterEndpoint: pulumi.Output<string>;
-    /** The EKS-created cluster security group: on every managed node and Karpenter node. */
-    readonly clusterSecurityGroupId: pulumi.Output<string>;
-    readonly oidcProviderArn: pulumi.Output<string>;
+    readonly contract: ClusterContract;
+    readonly outputs: ClusterOutputs;
+    readonly notices: string[] = [];
     readonly kubeconfig: pulumi.Output<string>;
-    readonly provider: k8s.Provider;
     readonly secretsKeyArn: pulumi.Output<string>;
-    readonly systemNodeGroup: aws.eks.NodeGroup;
     readonly systemNodeRoleArn: pulumi.Output<string>;
-    /** The eks-pod-identity-agent add-on: anything relying on Pod Identity should wait for it. */
-    readonly podIdentityAgent: aws.eks.Addon;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:cluster:Cluster", name, {}, opts);
         const parent = { parent: this };
 
-        const secretsKey = new aws.kms.Key(
+        const secretsKey = customerKey(
             `${name}-secrets`,
-            {
-                description: `EKS secrets envelope encryption for ${args.clusterName}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                tags: args.tags,
-            },
-            { parent: this, protect: args.protectStateful },
+            { description: `EKS secrets envelope encryption for ${args.clusterName}`, alias: `${args.clusterName}-eks-secrets`, protect: args.protectStateful, tags: args.tags },
+            parent,
         );
-        new aws.kms.Alias(`${name}-secrets`, { name: `alias/${args.clusterName}-eks-secrets`, targetKeyId: secretsKey.keyId }, parent);
 
         // EKS writes control-plane logs here; creating the group first gives it a retention.
         const controlPlaneLogs = new aws.cloudwatch.LogGroup(
@@ -87,7 +78,7 @@ export class Cluster extends pulumi.ComponentResource {
                 type: eks.AccessEntryType.Standard,
                 accessPolicies: {
                     clusterAdmin: {
-                        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                        policyArn: pulumi.interpolate`arn:${args.account.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
                         accessScope: { type: "cluster" },
                     },
                 },
@@ -127,110 +118,43 @@ export class Cluster extends pulumi.ComponentResource {
 
         // Values only known once the cluster exists. Reading them through the component's outputs keeps the
         // dependency on the cluster in every resource that uses them.
-        const described = aws.eks.getClusterOutput({ name: cluster.kubeconfigJson.apply(() => args.clusterName) }, parent);
-        this.clusterName = cluster.kubeconfigJson.apply(() => args.clusterName);
-        this.clusterArn = described.arn;
-        this.clusterEndpoint = described.endpoint;
-        this.clusterSecurityGroupId = described.vpcConfig.clusterSecurityGroupId;
-        this.oidcProviderArn = cluster.oidcProviderArn;
+        const clusterName = cluster.kubeconfigJson.apply(() => args.clusterName);
+        const described = aws.eks.getClusterOutput({ name: clusterName }, parent);
+        const securityGroupId = described.vpcConfig.clusterSecurityGroupId;
         this.secretsKeyArn = secretsKey.arn;
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
 
         // Karpenter's EC2NodeClass finds the node security group by this tag; exactly one group carries it.
-        new aws.ec2.Tag(
-            `${name}-karpenter-discovery`,
-            { resourceId: this.clusterSecurityGroupId, key: "karpenter.sh/discovery", value: args.clusterName },
-            parent,
-        );
+        new aws.ec2.Tag(`${name}-karpenter-discovery`, { resourceId: securityGroupId, key: "karpenter.sh/discovery", value: args.clusterName }, parent);
 
-        const { role: nodeRole, attachments } = createNodeRole(`${name}-system-nodes`, { description: `System node group of ${args.clusterName}`, partition: "aws", tags: args.tags }, parent);
-        this.systemNodeRoleArn = nodeRole.arn;
-
-        const launchTemplate = new aws.ec2.LaunchTemplate(
-            `${name}-system-nodes`,
-            {
-                description: `System nodes of ${args.clusterName}: IMDSv2 only, encrypted gp3 root volume`,
-                updateDefaultVersion: true,
-                metadataOptions: {
-                    httpEndpoint: "enabled",
-                    httpTokens: "required",
-                    // Hop limit 1: pods cannot reach the node's instance credentials; they use Pod Identity.
-                    httpPutResponseHopLimit: 1,
-                    instanceMetadataTags: "disabled",
-                },
-                // AL2023 has one volume, /dev/xvda (awslabs/amazon-eks-ami templates/al2023/template.json).
-                // Bottlerocket has two: the OS volume /dev/xvda and the data volume /dev/xvdb where images and
-                // pods' ephemeral storage live (Karpenter's Bottlerocket family, pkg/providers/amifamily/
-                // bottlerocket.go): the size goes to /dev/xvdb, and /dev/xvda is listed too (AMI snapshot size)
-                // so that it is encrypted as well.
-                blockDeviceMappings: [
-                    ...(args.systemNodes.amiType.startsWith("BOTTLEROCKET")
-                        ? [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]
-                        : []),
-                    {
-                        deviceName: args.systemNodes.amiType.startsWith("BOTTLEROCKET") ? "/dev/xvdb" : "/dev/xvda",
-                        ebs: {
-                            volumeType: "gp3",
-                            volumeSize: args.systemNodes.diskSizeGiB,
-                            encrypted: "true",
-                            deleteOnTermination: "true",
-                        },
-                    },
-                ],
-                tagSpecifications: [
-                    { resourceType: "instance", tags: { ...args.tags, Name: `${args.clusterName}-system` } },
-                    { resourceType: "volume", tags: { ...args.tags, Name: `${args.clusterName}-system` } },
-                ],
-                tags: args.tags,
-            },
-            parent,
+        const nodes = systemNodeGroup(
+            name,
+            { clusterName: args.clusterName, clusterNameOutput: clusterName, privateSubnetIds: args.privateSubnetIds, settings: args.systemNodes, account: args.account, tags: args.tags },
+            this,
         );
-
-        this.systemNodeGroup = new aws.eks.NodeGroup(
-            `${name}-system`,
-            {
-                clusterName: this.clusterName,
-                nodeGroupNamePrefix: "system-",
-                nodeRoleArn: nodeRole.arn,
-                // One subnet per AZ: the group's Auto Scaling group balances nodes across the zones.
-                subnetIds: args.privateSubnetIds,
-                capacityType: "ON_DEMAND",
-                amiType: args.systemNodes.amiType,
-                instanceTypes: args.systemNodes.instanceTypes,
-                scalingConfig: {
-                    minSize: args.systemNodes.minSize,
-                    desiredSize: args.systemNodes.desiredSize,
-                    maxSize: args.systemNodes.maxSize,
-                },
-                updateConfig: { maxUnavailable: 1 },
-                launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => String(v)) },
-                labels: { ...SYSTEM_NODE_LABEL },
-                taints: [{ key: SYSTEM_NODE_TAINT.key, value: SYSTEM_NODE_TAINT.value, effect: "NO_SCHEDULE" }],
-                tags: args.tags,
-            },
-            { parent: this, dependsOn: attachments, ignoreChanges: ["scalingConfig.desiredSize"] },
-        );
+        this.systemNodeRoleArn = nodes.roleArn;
 
         const ebsCsiIdentity = new WorkloadIdentity(
             `${name}-ebs-csi`,
             {
-                clusterName: this.clusterName,
+                clusterName,
                 namespace: "kube-system",
                 serviceAccount: "ebs-csi-controller-sa",
                 managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"],
+                partition: args.account.partition,
                 tags: args.tags,
             },
             parent,
         );
 
-        const addonDeps: pulumi.Resource[] = [this.systemNodeGroup];
+        const addonDeps: pulumi.Resource[] = [nodes.nodeGroup];
         let podIdentityAgent: aws.eks.Addon | undefined;
         for (const addon of managedAddons(args.systemNodes.desiredSize)) {
             const version = aws.eks.getAddonVersionOutput({ addonName: addon.name, kubernetesVersion: args.kubernetesVersion }, parent);
             const created = new aws.eks.Addon(
                 `${name}-${addon.name}`,
                 {
-                    clusterName: this.clusterName,
+                    clusterName,
                     addonName: addon.name,
                     addonVersion: version.version,
                     resolveConflictsOnCreate: "OVERWRITE",
@@ -247,14 +171,9 @@ export class Cluster extends pulumi.ComponentResource {
             }
         }
         if (!podIdentityAgent) throw new Error("managedAddons() must include eks-pod-identity-agent");
-        this.podIdentityAgent = podIdentityAgent;
 
-        this.provider = new k8s.Provider(
-            `${name}-k8s`,
-            { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: false },
-            parent,
-        );
-        const k8sOpts = { parent: this, provider: this.provider };
+        const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: false }, parent);
+        const k8sOpts = { parent: this, provider };
 
         new k8s.storage.v1.StorageClass(
             `${name}-gp3`,
@@ -269,37 +188,63 @@ export class Cluster extends pulumi.ComponentResource {
             k8sOpts,
         );
 
-        // metrics-server (HPA's resource metrics). Values: charts/metrics-server/values.yaml at 3.13.1.
-        chartRelease(
+        const capacity = new CapacityLedger();
+        capacity.add("system", managedAddonDemands(corednsReplicas(args.systemNodes.desiredSize)));
+        this.contract = {
+            name: args.clusterName,
+            nameOutput: clusterName,
+            arn: described.arn,
+            endpoint: described.endpoint,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuer: cluster.oidcIssuer,
+            securityGroupId,
+            provider,
+            systemNodeGroup: nodes.nodeGroup,
+            podIdentityAgent,
+            system: { pool: "system", nodeSelector: { ...SYSTEM_NODE_LABEL }, tolerations: [SYSTEM_NODE_TOLERATION], dependsOn: [nodes.nodeGroup] },
+            storageClass: "gp3",
+            kubernetesVersion: args.kubernetesVersion,
+            account: args.account,
+            capacity,
+        };
+
+        // metrics-server (HPA's resource metrics). Values: charts/metrics-server/values.yaml at 3.13.1
+        // (replicas, podDisruptionBudget, nodeSelector, tolerations, resources, topologySpreadConstraints).
+        const metricsServerLabels = { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": "metrics-server" };
+        systemChart(
             `${name}-metrics-server`,
             {
+                cluster: this.contract,
+                placement: this.contract.system,
                 chart: charts.metricsServer,
                 namespace: "kube-system",
                 releaseName: "metrics-server",
                 values: {
                     replicas: 2,
                     podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+                    nodeSelector: { ...SYSTEM_NODE_LABEL },
                     tolerations: [SYSTEM_NODE_TOLERATION],
                     resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } },
-                    topologySpreadConstraints: [
-                        {
-                            maxSkew: 1,
-                            topologyKey: "topology.kubernetes.io/zone",
-                            whenUnsatisfiable: "ScheduleAnyway",
-                            labelSelector: { matchLabels: { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": "metrics-server" } },
-                        },
-                    ],
+                    topologySpreadConstraints: zoneSpread(metricsServerLabels),
                 },
+                pods: [{ component: "metrics-server", replicas: 2, cpu: "100m", memory: "200Mi", memoryLimit: "400Mi" }],
+                tags: args.tags,
             },
-            { ...k8sOpts, dependsOn: [this.systemNodeGroup] },
+            parent,
         );
 
+        this.outputs = {
+            clusterName,
+            clusterEndpoint: described.endpoint,
+            clusterSecurityGroupId: securityGroupId,
+            oidcProviderArn: cluster.oidcProviderArn,
+            kubeconfig: this.kubeconfig,
+        };
         this.registerOutputs({
-            clusterName: this.clusterName,
-            clusterEndpoint: this.clusterEndpoint,
-            clusterSecurityGroupId: this.clusterSecurityGroupId,
+            clusterName,
+            clusterEndpoint: described.endpoint,
+            clusterSecurityGroupId: securityGroupId,
             kubeconfig: this.kubeconfig,
         });
     }
 }
-

@@ -1,10 +1,12 @@
 // CloudWatch alarms on the database and the cache, notifying a KMS-encrypted SNS topic (alarm and recovery).
 // Metric names and dimensions: RDS User Guide "Amazon CloudWatch metrics for Amazon RDS" (AWS/RDS,
 // DBInstanceIdentifier) and ElastiCache guide "Metrics for Valkey and Redis OSS" / "Host-Level Metrics"
-// (AWS/ElastiCache, CacheClusterId = one member cluster of the replication group + CacheNodeId 0001).
+// (AWS/ElastiCache, CacheClusterId = one member cluster of the replication group + CacheNodeId 0001). The member
+// cluster ids are read from the replication group (memberClusters), not assumed.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../lib/naming";
+import type { CacheMember } from "./cache";
 import { AlarmSettings } from "./config";
 
 /** The single node of each member cache cluster of a cluster-mode-disabled replication group. */
@@ -18,7 +20,8 @@ export interface AlarmSpec {
     id: string;
     namespace: "AWS/RDS" | "AWS/ElastiCache";
     metricName: string;
-    dimensions: Record<string, string>;
+    /** Values may be outputs (the cache member cluster ids come from the replication group). */
+    dimensions: Record<string, pulumi.Input<string>>;
     statistic: "Average" | "Minimum" | "Maximum" | "Sum";
     comparisonOperator: "GreaterThanThreshold" | "LessThanThreshold";
     threshold: number;
@@ -30,14 +33,15 @@ export interface AlarmSpec {
      * missing data as fine ("notBreaching").
      */
     treatMissingData: "missing" | "notBreaching";
-    description: string;
+    description: pulumi.Input<string>;
 }
 
 export interface AlarmTargets {
     dbInstanceIdentifier: string;
     /** The max_connections value set in the parameter group. */
     dbMaxConnections: number;
-    cacheClusterIds: string[];
+    /** One per configured node: `key` names the alarms, `clusterId` is the dimension value. */
+    cacheMembers: CacheMember[];
     /** Replication lag is published by replicas only; without replicas there is nothing to watch. */
     cacheHasReplicas: boolean;
 }
@@ -111,14 +115,17 @@ export function alarmSpecs(t: AlarmTargets, a: AlarmSettings): AlarmSpec[] {
             description: `A PostgreSQL replication slot retains more than ${a.databaseReplicationSlotLagGiB} GiB of WAL`,
         },
     ];
-    for (const node of t.cacheClusterIds) {
+    for (const { key: node, clusterId } of t.cacheMembers) {
         // "Each metric is published under a single set of dimensions. When retrieving metrics, you must supply both
         // the CacheClusterId and CacheNodeId dimensions" (ElastiCache User Guide, "Dimensions for ElastiCache Metrics",
         // awsdocs/amazon-elasticache-docs doc_source/CacheMetrics.DimensionsAndSets.md). An alarm on CacheClusterId
         // alone matches no published series: the gauges would sit in INSUFFICIENT_DATA and the notBreaching ones
         // (evictions, replication lag) would stay OK forever. Each member cluster of a cluster-mode-disabled
         // replication group holds one node, whose CacheNodeId is 0001.
-        const dims = { CacheClusterId: node, CacheNodeId: CACHE_NODE_ID };
+        const dims = { CacheClusterId: clusterId, CacheNodeId: CACHE_NODE_ID };
+        // Descriptions name the real member cluster (plain strings stay plain for the unit tests).
+        const about = (text: (id: string) => string): pulumi.Input<string> =>
+            typeof clusterId === "string" ? text(clusterId) : pulumi.output(clusterId).apply(text);
         specs.push(
             {
                 id: `cache-cpu-${node}`,
@@ -130,7 +137,7 @@ export function alarmSpecs(t: AlarmTargets, a: AlarmSettings): AlarmSpec[] {
                 threshold: a.cacheCpuPercent,
                 ...base,
                 treatMissingData: "missing",
-                description: `Valkey node ${node} host CPU above ${a.cacheCpuPercent}%`,
+                description: about((id) => `Valkey node ${id} host CPU above ${a.cacheCpuPercent}%`),
             },
             {
                 id: `cache-engine-cpu-${node}`,
@@ -142,7 +149,7 @@ export function alarmSpecs(t: AlarmTargets, a: AlarmSettings): AlarmSpec[] {
                 threshold: a.cacheEngineCpuPercent,
                 ...base,
                 treatMissingData: "missing",
-                description: `Valkey node ${node} engine thread above ${a.cacheEngineCpuPercent}%`,
+                description: about((id) => `Valkey node ${id} engine thread above ${a.cacheEngineCpuPercent}%`),
             },
             {
                 id: `cache-memory-${node}`,
@@ -154,7 +161,7 @@ export function alarmSpecs(t: AlarmTargets, a: AlarmSettings): AlarmSpec[] {
                 threshold: a.cacheMemoryPercent,
                 ...base,
                 treatMissingData: "missing",
-                description: `Valkey node ${node} uses more than ${a.cacheMemoryPercent}% of maxmemory`,
+                description: about((id) => `Valkey node ${id} uses more than ${a.cacheMemoryPercent}% of maxmemory`),
             },
             {
                 id: `cache-evictions-${node}`,
@@ -167,7 +174,7 @@ export function alarmSpecs(t: AlarmTargets, a: AlarmSettings): AlarmSpec[] {
                 periodSeconds: 300,
                 evaluationPeriods: 1,
                 treatMissingData: "notBreaching",
-                description: `Valkey node ${node} evicted more than ${a.cacheEvictions} keys in 5 minutes`,
+                description: about((id) => `Valkey node ${id} evicted more than ${a.cacheEvictions} keys in 5 minutes`),
             },
         );
         if (t.cacheHasReplicas) {
@@ -183,7 +190,7 @@ export function alarmSpecs(t: AlarmTargets, a: AlarmSettings): AlarmSpec[] {
                 threshold: a.cacheReplicationLagSeconds,
                 ...base,
                 treatMissingData: "notBreaching",
-                description: `Valkey node ${node} replicates more than ${a.cacheReplicationLagSeconds}s behind the primary`,
+                description: about((id) => `Valkey node ${id} replicates more than ${a.cacheReplicationLagSeconds}s behind the primary`),
             });
         }
     }

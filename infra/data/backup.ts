@@ -5,8 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../lib/naming";
-import { BACKUP_TAG } from "./database";
 import { backupPolicyArns, backupTrustPolicy } from "./iam";
+import { BACKUP_TAG } from "./names";
 
 export interface BackupRule {
     ruleName: string;

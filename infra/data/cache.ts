@@ -7,12 +7,39 @@ import * as random from "@pulumi/random";
 import { Tags, withTags } from "../lib/naming";
 import { clusterOnlySecurityGroup } from "./securityGroup";
 import { CacheSettings, valkeyFamily } from "./config";
-import { rdsNameProblem } from "./database";
+import { replicationGroupIdProblem } from "./names";
 
 export const VALKEY_PORT = 6379;
 
 /** Non-alphanumerics ElastiCache accepts in an AUTH token (ElastiCache guide, "Authenticating with AUTH"). */
 export const AUTH_TOKEN_SPECIALS = "!&#$^<>-";
+
+/** One member cache cluster of the replication group, as the per-node alarms need it. */
+export interface CacheMember {
+    /** Stable key for logical and alarm names: `<replicationGroupId>-001`, `-002`... from the configured node count. */
+    key: string;
+    /** The member cluster's real id (CloudWatch's CacheClusterId), read from the replication group. */
+    clusterId: pulumi.Input<string>;
+}
+
+/**
+ * The `index`-th member cluster id, from the replication group's `memberClusters` (a TypeSet in the provider:
+ * order not guaranteed, so sorted here). The names of the per-node alarms come from the configured node count
+ * (they must not change with the ids AWS assigns); this checks that the group really has that many members and
+ * fails with both numbers otherwise. When the node count changes, the provider marks memberClusters unknown in the
+ * preview (customdiff.ComputedIf("member_clusters", ...num_cache_clusters...) in
+ * internal/service/elasticache/replication_group.go), so the check runs on the applied group.
+ */
+export function memberClusterAt(replicationGroupId: string, expected: number, actual: readonly string[] | undefined, index: number): string {
+    const sorted = [...(actual ?? [])].sort();
+    if (sorted.length !== expected) {
+        throw new pulumi.RunError(
+            `ElastiCache replication group "${replicationGroupId}": expected ${expected} member cache clusters (1 primary + platform:cache.replicas ${expected - 1}), ` +
+                `found ${sorted.length}${sorted.length > 0 ? ` (${sorted.join(", ")})` : ""}: the per-node alarms cannot be matched to the group's nodes`,
+        );
+    }
+    return sorted[index];
+}
 
 export interface CacheArgs {
     clusterName: string;
@@ -29,8 +56,8 @@ export interface CacheArgs {
 export class Cache extends pulumi.ComponentResource {
     readonly replicationGroup: aws.elasticache.ReplicationGroup;
     readonly replicationGroupId: string;
-    /** Member cache clusters, `<replicationGroupId>-001` (primary at creation), `-002`... (CloudWatch's CacheClusterId). */
-    readonly memberClusterIds: string[];
+    /** Member cache clusters: keys from the configured node count, ids from the group's memberClusters. */
+    readonly members: CacheMember[];
     readonly primaryAddress: pulumi.Output<string>;
     readonly readerAddress: pulumi.Output<string>;
     readonly port: pulumi.Output<number>;
@@ -42,15 +69,10 @@ export class Cache extends pulumi.ComponentResource {
         const parent = { parent: this };
         const s = args.settings;
         this.replicationGroupId = `${args.clusterName}-valkey`.toLowerCase();
-        // CreateReplicationGroup, ReplicationGroupId: "1 to 40 alphanumeric characters or hyphens. The first character
-        // must be a letter. A name cannot end with a hyphen or contain two consecutive hyphens." Lower-cased above, so
-        // this is the RDS identifier rule with a 40-character cap (stack names may still bring "_" or ".").
-        const idProblem = rdsNameProblem(this.replicationGroupId, 40);
-        if (idProblem) {
-            throw new Error(`the replication group id ${idProblem.replace("longer than 40 characters", "longer than the 40 characters ElastiCache allows")}`);
-        }
+        // Stack names may still bring "_" or "." (see names.ts).
+        const idProblem = replicationGroupIdProblem(this.replicationGroupId);
+        if (idProblem) throw new Error(`the replication group id ${idProblem}`);
         const nodes = 1 + s.replicas;
-        this.memberClusterIds = Array.from({ length: nodes }, (_, i) => `${this.replicationGroupId}-${String(i + 1).padStart(3, "0")}`);
 
         const subnetGroup = new aws.elasticache.SubnetGroup(
             name,
@@ -149,6 +171,12 @@ export class Cache extends pulumi.ComponentResource {
             },
             { ...parent, protect: args.protect, additionalSecretOutputs: ["authToken"] },
         );
+
+        const rgId = this.replicationGroupId;
+        this.members = Array.from({ length: nodes }, (_, i) => ({
+            key: `${rgId}-${String(i + 1).padStart(3, "0")}`,
+            clusterId: this.replicationGroup.memberClusters.apply((ids) => memberClusterAt(rgId, nodes, ids, i)),
+        }));
 
         this.primaryAddress = this.replicationGroup.primaryEndpointAddress;
         this.readerAddress = this.replicationGroup.readerEndpointAddress;

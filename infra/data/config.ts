@@ -112,7 +112,7 @@ const alarms = z.strictObject({
 const dataShape = { database, cache, alarms };
 type DataValues = z.infer<z.ZodObject<typeof dataShape>> & { environment: Environment };
 
-const baseSection = configSection({
+const dataSectionDef = {
     shape: dataShape,
     defaults: {
         dev: {
@@ -202,7 +202,7 @@ const baseSection = configSection({
             },
         },
     },
-});
+};
 
 function dataChecks(v: DataValues): { key: string; message: string }[] {
     const out: { key: string; message: string }[] = [];
@@ -236,10 +236,10 @@ function dataChecks(v: DataValues): { key: string; message: string }[] {
  * there, since LAYER_SECTIONS mixes sections); the loader runs it only after platformShape, which contains
  * this section's shape, parsed successfully, so the value has our keys.
  */
-export const dataSection = {
-    ...baseSection,
-    checks: (v: Record<string, unknown> & { environment: Environment }) => dataChecks(v as DataValues),
-};
+export const dataSection = configSection({
+    ...dataSectionDef,
+    checks: (v, environment) => dataChecks({ ...v, environment }),
+});
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const WEEK = 7 * 24 * 60;

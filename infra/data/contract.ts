@@ -26,4 +26,6 @@ export interface DataContract {
     cache: CacheContract;
     /** CIDRs of the data subnets (workload egress rules to the database and cache). */
     dataSubnetCidrs: string[];
+    /** The data tier's KMS key: it encrypts both credential secrets (a reader of them needs kms:Decrypt on it). */
+    kmsKeyArn: pulumi.Output<string>;
 }

@@ -8,27 +8,9 @@ import { Tags, withTags } from "../lib/naming";
 import { clusterOnlySecurityGroup } from "./securityGroup";
 import { DatabaseSettings, postgresFamily } from "./config";
 import { enhancedMonitoringPolicyArn, enhancedMonitoringTrustPolicy } from "./iam";
+import { BACKUP_TAG, rdsNameProblem } from "./names";
 
 export const POSTGRES_PORT = 5432;
-
-/** Tag that puts a resource into the AWS Backup plan of backup.ts. */
-export const BACKUP_TAG = { key: "platform:backup", value: "standard" } as const;
-
-/**
- * Why `name` is not a valid RDS DB instance identifier (or DB parameter group name), or undefined. The AWS provider
- * validates both before any API call (terraform-provider-aws internal/service/rds/validate.go, validIdentifier and
- * validParamGroupName): only lower-case letters, digits and hyphens, a letter first, no two consecutive hyphens, no
- * trailing hyphen; CreateDBInstance caps DBInstanceIdentifier at 63 characters. The identifier is derived from the
- * Pulumi project and stack names, which may contain upper case, "_" or ".", so it is checked here, where the mock
- * cloud (which validates nothing) would otherwise let it through.
- */
-export function rdsNameProblem(name: string, maxLength: number): string | undefined {
-    if (!/^[a-z][a-z0-9-]*$/.test(name)) return `"${name}" must start with a lower-case letter and contain only lower-case letters, digits and hyphens`;
-    if (name.includes("--")) return `"${name}" must not contain two consecutive hyphens`;
-    if (name.endsWith("-")) return `"${name}" must not end with a hyphen`;
-    if (name.length > maxLength) return `"${name}" is longer than ${maxLength} characters`;
-    return undefined;
-}
 
 export interface DatabaseArgs {
     /** `<project>-<stack>`; the instance identifier is `<clusterName>-postgres`. */

@@ -1,7 +1,8 @@
 // The data tier: customer KMS keys, RDS PostgreSQL, ElastiCache for Valkey, AWS Backup and CloudWatch alarms.
 // What leaves this layer is the DataContract: where to connect and the ARNs of the credentials, never a value.
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AccountContext } from "../lib/account";
+import { customerKey } from "../lib/kms";
 import { Tags, withTags } from "../lib/naming";
 import { Alarms } from "./alarms";
 import { Backup } from "./backup";
@@ -26,11 +27,32 @@ export interface DataTierArgs {
     clusterSecurityGroupId: pulumi.Input<string>;
     logRetentionDays: number;
     protectStatefulResources: boolean;
+    account: AccountContext;
     tags: Tags;
+}
+
+/** The flat stack outputs this layer owns: endpoints and the ARNs of the credentials' secrets; never a credential. */
+export interface DataOutputs {
+    databaseAddress: pulumi.Output<string>;
+    databasePort: pulumi.Output<number>;
+    databaseName: string;
+    databaseUsername: string;
+    databaseCredentialSecretArn: pulumi.Output<string>;
+    databaseSecurityGroupId: pulumi.Output<string>;
+    cachePrimaryAddress: pulumi.Output<string>;
+    cacheReaderAddress: pulumi.Output<string>;
+    cachePort: pulumi.Output<number>;
+    cacheAuthTokenSecretArn: pulumi.Output<string>;
+    cacheSecurityGroupId: pulumi.Output<string>;
+    dataSubnetCidrs: string[];
+    backupVaultArn: pulumi.Output<string>;
+    dataAlarmTopicArn: pulumi.Output<string>;
 }
 
 export class DataTier extends pulumi.ComponentResource {
     readonly contract: DataContract;
+    readonly outputs: DataOutputs;
+    readonly notices: string[] = [];
     readonly dataKeyArn: pulumi.Output<string>;
     readonly database: Database;
     readonly cache: Cache;
@@ -41,37 +63,34 @@ export class DataTier extends pulumi.ComponentResource {
         super("platform:data:DataTier", name, {}, opts);
         const parent = { parent: this };
         const protect = args.protectStatefulResources;
-        const identity = aws.getCallerIdentityOutput({}, parent);
-        const partition = aws.getPartitionOutput({}, parent).partition;
+        const { accountId, partition } = args.account;
 
         // One key for everything stateful here: losing it would make every snapshot unreadable, hence protect.
-        const dataKey = new aws.kms.Key(
+        const dataKey = customerKey(
             `${name}-data`,
             {
                 description: `Data tier of ${args.clusterName}: RDS, Performance Insights, ElastiCache, secrets, backups`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                policy: pulumi.all([identity.accountId, partition]).apply(([account, p]) => JSON.stringify(dataKeyPolicy(account, p))),
+                alias: `${args.clusterName}-data`,
+                policy: pulumi.all([accountId, partition]).apply(([account, p]) => dataKeyPolicy(account, p)),
+                protect,
                 tags: withTags(args.tags, { Name: `${args.clusterName}-data` }),
             },
-            { ...parent, protect },
+            parent,
         );
-        new aws.kms.Alias(`${name}-data`, { name: `alias/${args.clusterName}-data`, targetKeyId: dataKey.keyId }, parent);
         this.dataKeyArn = dataKey.arn;
 
-        const alarmKey = new aws.kms.Key(
+        // A deleted key leaves the encrypted topic unusable until it is recreated: protected like every key.
+        const alarmKey = customerKey(
             `${name}-alarms`,
             {
                 description: `Alarm topic of the ${args.clusterName} data tier (CloudWatch may use it)`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                policy: pulumi.all([identity.accountId, partition]).apply(([account, p]) => JSON.stringify(alarmKeyPolicy(account, p))),
+                alias: `${args.clusterName}-data-alarms`,
+                policy: pulumi.all([accountId, partition]).apply(([account, p]) => alarmKeyPolicy(account, p)),
+                protect,
                 tags: withTags(args.tags, { Name: `${args.clusterName}-data-alarms` }),
             },
-            // A deleted key leaves the encrypted topic unusable until it is recreated: protected like every key.
-            { ...parent, protect },
+            parent,
         );
-        new aws.kms.Alias(`${name}-alarms`, { name: `alias/${args.clusterName}-data-alarms`, targetKeyId: alarmKey.keyId }, parent);
 
         const common = {
             clusterName: args.clusterName,
@@ -94,7 +113,7 @@ export class DataTier extends pulumi.ComponentResource {
                 targets: {
                     dbInstanceIdentifier: this.database.identifier,
                     dbMaxConnections: args.database.maxConnections,
-                    cacheClusterIds: this.cache.memberClusterIds,
+                    cacheMembers: this.cache.members,
                     cacheHasReplicas: args.cache.replicas > 0,
                 },
                 topicKmsKeyArn: alarmKey.arn,
@@ -121,6 +140,24 @@ export class DataTier extends pulumi.ComponentResource {
                 securityGroupId: this.cache.securityGroupId,
             },
             dataSubnetCidrs: args.dataSubnetCidrs,
+            kmsKeyArn: dataKey.arn,
+        };
+        const c = this.contract;
+        this.outputs = {
+            databaseAddress: c.database.address,
+            databasePort: c.database.port,
+            databaseName: c.database.databaseName,
+            databaseUsername: c.database.username,
+            databaseCredentialSecretArn: c.database.credentialSecretArn,
+            databaseSecurityGroupId: c.database.securityGroupId,
+            cachePrimaryAddress: c.cache.primaryAddress,
+            cacheReaderAddress: c.cache.readerAddress,
+            cachePort: c.cache.port,
+            cacheAuthTokenSecretArn: c.cache.authTokenSecretArn,
+            cacheSecurityGroupId: c.cache.securityGroupId,
+            dataSubnetCidrs: c.dataSubnetCidrs,
+            backupVaultArn: this.backup.vaultArn,
+            dataAlarmTopicArn: this.alarms.topicArn,
         };
 
         this.registerOutputs({

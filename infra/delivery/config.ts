@@ -22,7 +22,7 @@
 //       untaggedExpiryDays: 7
 //       publishers: [acme/quotes]      # other repositories whose workflows may push images (main branch and deploy environment)
 import { z } from "zod";
-import { type Environment, awsArn } from "../lib/configSchema";
+import { type ConfigProblem, type Environment, awsArn, configSection } from "../lib/configSchema";
 
 // GitHub user/organization names: alphanumerics and single hyphens, at most 39 characters.
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
@@ -80,9 +80,8 @@ const common = {
     ecr: { repositories: [], keepTaggedImages: 30, untaggedExpiryDays: 7, publishers: [] },
 };
 
-export function deliveryChecks(v: { environment: Environment; delivery: DeliverySettings }): { key: string; message: string }[] {
-    const out: { key: string; message: string }[] = [];
-    const d = v.delivery;
+export function deliveryChecks(d: DeliverySettings): ConfigProblem[] {
+    const out: ConfigProblem[] = [];
     if (d.github && (d.github.orgId === undefined) !== (d.github.repoId === undefined)) {
         out.push({
             key: "delivery.github",
@@ -100,8 +99,7 @@ export function deliveryChecks(v: { environment: Environment; delivery: Delivery
     return out;
 }
 
-/** The section as infra/config.ts composes it (checks typed loosely: LAYER_SECTIONS mixes sections). */
-export const deliverySection = {
+export const deliverySection = configSection({
     shape,
     defaults: {
         // dev: main deploys without reviewers, so jobs on main may assume the deploy role; prod: only jobs of the
@@ -109,5 +107,5 @@ export const deliverySection = {
         dev: { delivery: { ...common, deployEnvironment: "dev", deployBranch: "main" } },
         prod: { delivery: { ...common, deployEnvironment: "prod" } },
     } as Record<Environment, Partial<Record<keyof typeof shape, unknown>>>,
-    checks: (v: Record<string, unknown> & { environment: Environment }) => deliveryChecks(v as { environment: Environment; delivery: DeliverySettings }),
-};
+    checks: (v) => deliveryChecks(v.delivery),
+});

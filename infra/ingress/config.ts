@@ -60,14 +60,14 @@ const common = {
     accessLogRetentionDays: 30,
 };
 
-const baseSection = configSection({
+const ingressSectionDef = {
     shape: { ingress },
     defaults: {
         // dev may delete records it no longer sees; prod never deletes DNS records it did not just write.
         dev: { ingress: { ...common, externalDnsPolicy: "sync" } },
         prod: { ingress: { ...common, externalDnsPolicy: "upsert-only" } },
     },
-});
+};
 
 export function ingressChecks(v: { environment: Environment; ingress: IngressSettings }): { key: string; message: string }[] {
     if (v.environment === "prod" && v.ingress.domain === undefined) {
@@ -88,11 +88,10 @@ export function ingressChecks(v: { environment: Environment; ingress: IngressSet
  * because LAYER_SECTIONS mixes sections (a narrow parameter type would not be assignable there); the loader
  * runs it only after platformShape, which contains `ingress`, parsed successfully.
  */
-export const ingressSection = {
-    ...baseSection,
-    checks: (v: Record<string, unknown> & { environment: Environment }) =>
-        ingressChecks(v as { environment: Environment; ingress: IngressSettings }),
-};
+export const ingressSection = configSection({
+    ...ingressSectionDef,
+    checks: (v, environment) => ingressChecks({ ...v, environment }),
+});
 
 /** Why the stack has no TLS; surfaced as the `ingressTls` stack output. */
 export const TLS_DISABLED_REASON = "disabled: no platform:ingress.domain set";

@@ -1,13 +1,17 @@
 // IAM documents of the ingress layer, as pure data.
-import { PolicyDocument, policyDocument } from "../lib/iamDocuments";
+import { PolicyDocument, Statement, policyDocument } from "../lib/iamDocuments";
+import { denyInsecureTransport } from "../lib/secureBucket";
 
 /**
  * AWS Load Balancer Controller v3.5.0 permissions: the 16 statements of
  * kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json @ v3.5.0
- * (commit 11eb202c97e4ae2ee45e0658c4cde9a4b59f33d4, sha256 16f232c9…a20a6a), in the same order and otherwise
- * identical; upstream has no Sids, so each statement got one that says what it allows. The ARNs use the `aws`
- * partition as upstream does (China/GovCloud have their own iam_policy_cn.json / iam_policy_us-gov.json).
- * test/ingress/iam.spec.ts compares every statement with a verbatim copy of the upstream file.
+ * (commit 11eb202c97e4ae2ee45e0658c4cde9a4b59f33d4), in the same order and otherwise identical; upstream has no
+ * Sids, so each statement got one that says what it allows. The ARNs use the `aws` partition as upstream does
+ * (China/GovCloud have their own iam_policy_cn.json / iam_policy_us-gov.json).
+ * test/ingress/iam.spec.ts compares every statement, Sid aside, with UPSTREAM_LBC_POLICY: upstream's statements
+ * transcribed as typed test data in test/ingress/fixtures/upstream.ts, source cited there. No copy of the upstream
+ * file is kept and no test checks a checksum; the transcription was compared with the file at that commit (equal as
+ * parsed JSON, order included) when it was last reviewed. Re-read the file when bumping the controller.
  *
  * Not added: wafv2:ListWebACLs (only the wafv2-acl-name annotation needs it; the platform pins the ACL by ARN
  * in IngressClassParams.spec.wafv2AclArn).
@@ -261,21 +265,16 @@ export interface AccessLogBucketPolicyArgs {
  */
 export function accessLogBucketPolicy(args: AccessLogBucketPolicyArgs): PolicyDocument {
     const bucketArn = `arn:${args.partition}:s3:::${args.bucketName}`;
-    return policyDocument([
-        {
-            Sid: "AllowElbLogDelivery",
-            Effect: "Allow",
-            Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: `${bucketArn}/${args.prefix}/AWSLogs/${args.accountId}/*`,
-        },
-        {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-    ]);
+    return policyDocument([elbLogDeliveryStatement(bucketArn, args.prefix, args.accountId), denyInsecureTransport(bucketArn)]);
+}
+
+/** The first statement of accessLogBucketPolicy: the ALB log-delivery service may write under the prefix and account. */
+export function elbLogDeliveryStatement(bucketArn: string, prefix: string, accountId: string): Statement {
+    return {
+        Sid: "AllowElbLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/${prefix}/AWSLogs/${accountId}/*`,
+    };
 }

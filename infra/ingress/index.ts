@@ -2,52 +2,42 @@
 //   - controller (Pod Identity + chart 3.5.0) on the system nodes
 //   - IngressClass `alb` + IngressClassParams: shared group, TLS policy, HTTP->HTTPS redirect, WAF, access logs
 //   - with a domain: Route53 zone lookup, DNS-validated ACM certificate for <domain> and *.<domain>, external-dns
-//     limited to that one zone
-//   - WAFv2 web ACL (AWS managed rule groups + per-IP rate limit) and the access-log bucket
+//     limited to that one zone (tls.ts)
+//   - WAFv2 web ACL (waf.ts: AWS managed rule groups + per-IP rate limit) and the access-log bucket (accessLogs.ts)
 // Services publish through the IngressContract (contract.ts); docs/ingress.md explains how.
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ClusterContract } from "../cluster/contract";
 import { charts } from "../lib/charts";
-import { chartRelease } from "../lib/helm";
-import { Tags, withTags } from "../lib/naming";
-import { WorkloadIdentity } from "../lib/workloadIdentity";
+import { Tags } from "../lib/naming";
+import { systemChart } from "../lib/systemChart";
+import { accessLogBucket } from "./accessLogs";
 import { IngressSettings, TLS_DISABLED_REASON } from "./config";
 import { IngressContract } from "./contract";
-import { accessLogBucketPolicy, externalDnsPolicy, loadBalancerControllerPolicy } from "./iam";
+import { loadBalancerControllerPolicy } from "./iam";
+import { domainTls } from "./tls";
 import {
-    ACCESS_LOG_PREFIX,
     CONTROLLER_NAMESPACE,
     CONTROLLER_RELEASE,
     CONTROLLER_SERVICE_ACCOUNT,
-    EXTERNAL_DNS_NAMESPACE,
-    EXTERNAL_DNS_RELEASE,
-    EXTERNAL_DNS_SERVICE_ACCOUNT,
     INGRESS_CLASS,
     INGRESS_CONTROLLER,
     READINESS_GATE_LABELS,
     controllerValues,
-    externalDnsValues,
     ingressClassParamsSpec,
     ingressGroupName,
 } from "./values";
+import { webAcl } from "./waf";
 
 export type { IngressContract } from "./contract";
 
 export interface IngressArgs {
-    /** The cluster name as an Output that resolves once the cluster exists. */
-    clusterName: pulumi.Output<string>;
-    /** The same name as a plain string (cfg.clusterName): the prefix of physical names and the per-stack ids. */
-    stackName: string;
+    cluster: ClusterContract;
     vpcId: pulumi.Input<string>;
-    region: string;
-    provider: k8s.Provider;
-    systemNodeGroup: aws.eks.NodeGroup;
-    /** The Pod Identity agent add-on: controllers using Pod Identity start after it, not before. */
-    podIdentityAgent: pulumi.Resource;
     /** Public subnets (one per AZ) the ALB is placed in. */
     publicSubnetIds: pulumi.Input<string>[];
-    /** Their CIDRs (planSubnets(...).public), for NetworkPolicies that admit traffic from the ALB. */
+    /** Their CIDRs (the network's subnet plan), for NetworkPolicies that admit traffic from the ALB. */
     publicSubnetCidrs: string[];
     settings: IngressSettings;
     /** prod: `protect` on the log bucket and ALB deletion protection. */
@@ -55,8 +45,23 @@ export interface IngressArgs {
     tags: Tags;
 }
 
+/** The flat stack outputs this layer owns. */
+export interface IngressOutputs {
+    /** "enabled: ..." or "disabled: no platform:ingress.domain set" (dev without a domain). */
+    ingressTls: string;
+    ingressClassName: string;
+    ingressGroupName: string;
+    /** Present only when the stack has a platform domain. */
+    ingressDomain?: string;
+    ingressCertificateArn?: pulumi.Output<string>;
+    wafAclArn: pulumi.Output<string>;
+    albAccessLogBucket: pulumi.Output<string>;
+}
+
 export class Ingress extends pulumi.ComponentResource {
     readonly contract: IngressContract;
+    readonly outputs: IngressOutputs;
+    readonly notices: string[];
     readonly groupName: string;
     readonly webAcl: aws.wafv2.WebAcl;
     readonly accessLogBucket: aws.s3.Bucket;
@@ -69,219 +74,45 @@ export class Ingress extends pulumi.ComponentResource {
 
     constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:ingress:Ingress", name, {}, opts);
-        const parent = { parent: this };
-        const k8sOpts = { parent: this, provider: args.provider };
+        const k8sOpts = { parent: this, provider: args.cluster.provider };
         const s = args.settings;
-        this.groupName = ingressGroupName(args.stackName);
+        const cluster = args.cluster;
+        const stackName = cluster.name;
+        this.groupName = ingressGroupName(stackName);
 
-        const identity = aws.getCallerIdentityOutput({}, parent);
-        const partition = aws.getPartitionOutput({}, parent);
+        const logs = accessLogBucket(
+            `${name}-alb-logs`,
+            { stackName, retentionDays: s.accessLogRetentionDays, protect: args.protectStateful, account: cluster.account, tags: args.tags },
+            this,
+        );
+        this.accessLogBucket = logs.bucket;
+        this.webAcl = webAcl(`${name}-waf`, { stackName, rateLimit: s.wafRateLimit, tags: args.tags }, this);
 
-        // ---- ALB access logs ------------------------------------------------------------------------------------
-        // ALB access logs support SSE-S3 only ("The only server-side encryption option that's supported is Amazon
-        // S3-managed keys (SSE-S3)", enable-access-logging.html). No versioning: the objects are written once under
-        // unique keys and never overwritten, and the only deletions are the lifecycle expiry, which versioning would
-        // turn into noncurrent versions kept (and paid for) until another rule removed them.
-        const bucketName = identity.accountId.apply((account) => {
-            const n = `${args.stackName}-alb-logs-${account}-${args.region}`.toLowerCase();
-            if (n.length > 63) throw new Error(`ALB access-log bucket name "${n}" is longer than 63 characters`);
-            return n;
-        });
-        this.accessLogBucket = new aws.s3.Bucket(
-            `${name}-alb-logs`,
-            { bucket: bucketName, forceDestroy: false, tags: withTags(args.tags, { Name: `${args.stackName}-alb-logs` }) },
-            { parent: this, protect: args.protectStateful },
-        );
-        const bucketRef = { bucket: this.accessLogBucket.id };
-        const ownership = new aws.s3.BucketOwnershipControls(
-            `${name}-alb-logs`,
-            { ...bucketRef, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            parent,
-        );
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(
-            `${name}-alb-logs`,
-            { ...bucketRef, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            parent,
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-alb-logs`,
-            { ...bucketRef, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            parent,
-        );
-        new aws.s3.BucketLifecycleConfiguration(
-            `${name}-alb-logs`,
-            {
-                ...bucketRef,
-                rules: [
-                    {
-                        id: "expire-access-logs",
-                        status: "Enabled",
-                        filter: {},
-                        expiration: { days: s.accessLogRetentionDays },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-                    },
-                ],
-            },
-            parent,
-        );
-        const bucketPolicy = new aws.s3.BucketPolicy(
-            `${name}-alb-logs`,
-            {
-                ...bucketRef,
-                policy: pulumi
-                    .all([partition.partition, this.accessLogBucket.bucket, identity.accountId])
-                    .apply(([p, bucket, accountId]) =>
-                        JSON.stringify(accessLogBucketPolicy({ partition: p, bucketName: bucket, prefix: ACCESS_LOG_PREFIX, accountId })),
-                    ),
-            },
-            // The public-access block first: with BlockPublicPolicy on, S3 judges the policy as not public.
-            { parent: this, dependsOn: [publicAccess, ownership] },
-        );
-
-        // ---- WAFv2 -------------------------------------------------------------------------------------------------
-        const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
-        const managed = (priority: number, ruleGroup: string) => ({
-            name: ruleGroup,
-            priority,
-            // none = the rule group's own actions apply (count would only observe).
-            overrideAction: { none: {} },
-            statement: { managedRuleGroupStatement: { vendorName: "AWS", name: ruleGroup } },
-            visibilityConfig: visibility(ruleGroup),
-        });
-        this.webAcl = new aws.wafv2.WebAcl(
-            `${name}-waf`,
-            {
-                name: `${args.stackName}-ingress`,
-                description: `Web ACL of the ${args.stackName} ALB`,
-                // ALBs take regional web ACLs only ("Only Regional WAFv2 is supported", LBC ingress_class.md).
-                scope: "REGIONAL",
-                defaultAction: { allow: {} },
-                rules: [
-                    {
-                        name: "rate-limit-per-ip",
-                        priority: 0,
-                        action: { block: {} },
-                        statement: {
-                            rateBasedStatement: { limit: s.wafRateLimit, aggregateKeyType: "IP", evaluationWindowSec: 300 },
-                        },
-                        visibilityConfig: visibility("rate-limit-per-ip"),
-                    },
-                    // AWS baseline rule groups (aws-managed-rule-groups-baseline.html): CRS 700 WCU, known bad inputs 200 WCU.
-                    managed(1, "AWSManagedRulesCommonRuleSet"),
-                    managed(2, "AWSManagedRulesKnownBadInputsRuleSet"),
-                ],
-                visibilityConfig: visibility(`${args.stackName}-ingress`),
-                tags: args.tags,
-            },
-            parent,
-        );
-
-        // ---- TLS and DNS (only with a domain) ------------------------------------------------------------------------
-        let validatedCertificateArn: pulumi.Output<string> | undefined;
-        let zone: pulumi.Output<aws.route53.GetZoneResult> | undefined;
-        if (s.domain !== undefined) {
-            const domain = s.domain;
-            zone = aws.route53.getZoneOutput({ name: domain, privateZone: false }, parent);
-            const certificate = new aws.acm.Certificate(
-                `${name}-cert`,
-                {
-                    domainName: domain,
-                    subjectAlternativeNames: [`*.${domain}`],
-                    validationMethod: "DNS",
-                    keyAlgorithm: "RSA_2048",
-                    tags: withTags(args.tags, { Name: `${args.stackName}-ingress` }),
-                },
-                parent,
-            );
-            // ACM asks for the same CNAME for <domain> and *.<domain> (the wildcard is validated through its base
-            // name), so one record validates both; two records would collide on the same name.
-            const option = certificate.domainValidationOptions.apply((options) => {
-                const apex = options.find((o) => o.domainName === domain);
-                const wildcard = options.find((o) => o.domainName === `*.${domain}`);
-                if (!apex || !wildcard) throw new Error(`ACM returned no validation option for ${domain} and *.${domain}`);
-                if (apex.resourceRecordName !== wildcard.resourceRecordName) {
-                    throw new Error(
-                        `ACM asked for different validation records for ${domain} (${apex.resourceRecordName}) and ` +
-                            `*.${domain} (${wildcard.resourceRecordName}); one record per name is needed`,
-                    );
-                }
-                return apex;
-            });
-            const validationRecord = new aws.route53.Record(
-                `${name}-cert-validation`,
-                {
-                    zoneId: zone.zoneId,
-                    name: option.resourceRecordName,
-                    type: option.resourceRecordType,
-                    records: [option.resourceRecordValue],
-                    ttl: 60,
-                    // The CNAME is per account and name: a re-created certificate (or stack) asks for the same record.
-                    allowOverwrite: true,
-                },
-                parent,
-            );
-            const validation = new aws.acm.CertificateValidation(
-                `${name}-cert`,
-                { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
-                parent,
-            );
-            validatedCertificateArn = validation.certificateArn;
-
-            const dnsIdentity = new WorkloadIdentity(
-                `${name}-external-dns`,
-                {
-                    clusterName: args.clusterName,
-                    namespace: EXTERNAL_DNS_NAMESPACE,
-                    serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT,
-                    policy: zone.arn.apply((arn) => externalDnsPolicy(arn)),
-                    tags: args.tags,
-                },
-                parent,
-            );
-            chartRelease(
-                `${name}-external-dns`,
-                {
-                    chart: charts.externalDns,
-                    namespace: EXTERNAL_DNS_NAMESPACE,
-                    releaseName: EXTERNAL_DNS_RELEASE,
-                    values: externalDnsValues({
-                        region: args.region,
-                        domain,
-                        hostedZoneId: zone.zoneId,
-                        policy: s.externalDnsPolicy,
-                        txtOwnerId: args.stackName,
-                    }),
-                },
-                { ...k8sOpts, dependsOn: [args.systemNodeGroup, args.podIdentityAgent, dnsIdentity.association] },
-            );
-        }
+        const tls = s.domain !== undefined ? domainTls(name, { cluster, domain: s.domain, stackName, externalDnsPolicy: s.externalDnsPolicy, tags: args.tags }, this) : undefined;
+        const validatedCertificateArn = tls?.certificateArn;
         this.certificateArn = validatedCertificateArn;
-        this.hostedZoneId = zone?.zoneId;
+        this.hostedZoneId = tls?.hostedZoneId;
         this.tlsStatus =
             s.domain === undefined ? TLS_DISABLED_REASON : `enabled: ACM certificate for ${s.domain} and *.${s.domain}, external-dns (${s.externalDnsPolicy})`;
+        this.notices = s.domain === undefined ? [`ingress TLS, ACM certificate and external-dns are off: ${TLS_DISABLED_REASON.replace(/^disabled: /, "")} (allowed in dev only)`] : [];
 
         // ---- AWS Load Balancer Controller ------------------------------------------------------------------------------
-        const controllerIdentity = new WorkloadIdentity(
+        this.controller = systemChart(
             `${name}-lbc`,
             {
-                clusterName: args.clusterName,
-                namespace: CONTROLLER_NAMESPACE,
-                serviceAccount: CONTROLLER_SERVICE_ACCOUNT,
-                policy: loadBalancerControllerPolicy(),
-                tags: args.tags,
-            },
-            parent,
-        );
-        this.controller = chartRelease(
-            `${name}-lbc`,
-            {
+                cluster,
+                placement: cluster.system,
                 chart: charts.awsLoadBalancerController,
                 namespace: CONTROLLER_NAMESPACE,
                 releaseName: CONTROLLER_RELEASE,
-                values: controllerValues({ clusterName: args.clusterName, region: args.region, vpcId: args.vpcId, sslPolicy: s.sslPolicy }),
+                identity: { serviceAccount: CONTROLLER_SERVICE_ACCOUNT, policy: loadBalancerControllerPolicy() },
+                values: controllerValues({ clusterName: cluster.nameOutput, region: cluster.account.region, vpcId: args.vpcId, sslPolicy: s.sslPolicy, placement: cluster.system }),
+                pods: [{ component: "aws-load-balancer-controller", replicas: 2, cpu: "100m", memory: "256Mi", memoryLimit: "512Mi" }],
+                tags: args.tags,
             },
-            { ...k8sOpts, dependsOn: [args.systemNodeGroup, args.podIdentityAgent, controllerIdentity.association] },
-        );
+            { parent: this },
+        ).release;
+        const bucketPolicy = logs.policy;
 
         // ---- IngressClass + IngressClassParams -----------------------------------------------------------------------
         // After the release: the CRD and the validating webhook (vingressclassparams, failurePolicy Fail) must exist.
@@ -329,6 +160,15 @@ export class Ingress extends pulumi.ComponentResource {
             loadBalancerSubnetCidrs: [...args.publicSubnetCidrs],
         };
 
+        this.outputs = {
+            ingressTls: this.tlsStatus,
+            ingressClassName: INGRESS_CLASS,
+            ingressGroupName: this.groupName,
+            ...(s.domain ? { ingressDomain: s.domain } : {}),
+            ...(validatedCertificateArn ? { ingressCertificateArn: validatedCertificateArn } : {}),
+            wafAclArn: this.webAcl.arn,
+            albAccessLogBucket: this.accessLogBucket.bucket,
+        };
         this.registerOutputs({
             ingressClassName: INGRESS_CLASS,
             groupName: this.groupName,

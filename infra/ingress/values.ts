@@ -1,7 +1,7 @@
 // Helm values and the IngressClassParams spec of the ingress layer, as plain functions of their inputs so that
 // the keys can be read (and tested) next to the upstream files they come from.
 import * as pulumi from "@pulumi/pulumi";
-import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TOLERATION } from "../cluster";
+import { Placement, zoneSpread } from "../lib/placement";
 import { ExternalDnsPolicy } from "./config";
 
 export const CONTROLLER_NAMESPACE = "kube-system";
@@ -20,23 +20,13 @@ export const READINESS_GATE_LABELS: Record<string, string> = { "elbv2.k8s.aws/po
 /** Key prefix the ALBs write access logs under (access_logs.s3.prefix). */
 export const ACCESS_LOG_PREFIX = "alb";
 
-/** Zone-spread for a chart's pods, selecting them by the chart's own selector labels. */
-function zoneSpread(name: string, instance: string) {
-    return [
-        {
-            maxSkew: 1,
-            topologyKey: "topology.kubernetes.io/zone",
-            whenUnsatisfiable: "ScheduleAnyway",
-            labelSelector: { matchLabels: { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": instance } },
-        },
-    ];
-}
 
 export interface ControllerValuesArgs {
     clusterName: pulumi.Input<string>;
     region: string;
     vpcId: pulumi.Input<string>;
     sslPolicy: string;
+    placement: Pick<Placement, "nodeSelector" | "tolerations">;
 }
 
 /**
@@ -76,11 +66,11 @@ export function controllerValues(args: ControllerValuesArgs): Record<string, unk
         podMutatorWebhookConfig: { failurePolicy: "Fail" },
         // WAF Classic (waf-regional) is not used; WAFv2 stays on (enableWafv2 default true) for the web ACL.
         enableWaf: false,
-        tolerations: [SYSTEM_NODE_TOLERATION],
-        nodeSelector: { ...SYSTEM_NODE_LABEL },
+        tolerations: args.placement.tolerations,
+        nodeSelector: { ...args.placement.nodeSelector },
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
         // The chart's default affinity already spreads the replicas over nodes (configureDefaultAffinity: true).
-        topologySpreadConstraints: zoneSpread("aws-load-balancer-controller", CONTROLLER_RELEASE),
+        topologySpreadConstraints: zoneSpread({ "app.kubernetes.io/name": "aws-load-balancer-controller", "app.kubernetes.io/instance": CONTROLLER_RELEASE }),
     };
 }
 
@@ -90,6 +80,7 @@ export interface ExternalDnsValuesArgs {
     hostedZoneId: pulumi.Input<string>;
     policy: ExternalDnsPolicy;
     txtOwnerId: string;
+    placement: Pick<Placement, "nodeSelector" | "tolerations">;
 }
 
 /**
@@ -112,8 +103,8 @@ export function externalDnsValues(args: ExternalDnsValuesArgs): Record<string, u
         interval: "1m",
         logFormat: "json",
         priorityClassName: "system-cluster-critical",
-        tolerations: [SYSTEM_NODE_TOLERATION],
-        nodeSelector: { ...SYSTEM_NODE_LABEL },
+        tolerations: args.placement.tolerations,
+        nodeSelector: { ...args.placement.nodeSelector },
         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
     };
 }

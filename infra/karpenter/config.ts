@@ -57,6 +57,14 @@ const karpenter = z.strictObject({
      * one stack in an account may own it; leave off when the role already exists (see docs/karpenter.md).
      */
     createSpotServiceLinkedRole: z.boolean(),
+    /**
+     * The dedicated NodePool `platform` for heavier or stateful add-ons (Prometheus, Loki, Vault, ...): on-demand
+     * only, tainted so only those add-ons land there, its own limits; consolidation only of empty nodes.
+     */
+    platformPool: z.strictObject({
+        limits: z.strictObject({ cpu: karpenterQuantity, memory: karpenterQuantity }),
+        maxInstanceCpu: z.number().int().min(2, { message: "expected at least 2 vCPUs" }).max(64, { message: "expected at most 64 vCPUs" }),
+    }),
 });
 
 export type KarpenterSettings = z.infer<typeof karpenter>;
@@ -77,6 +85,7 @@ export const karpenterSection = configSection({
                 amiAlias: "al2023@latest",
                 rootVolumeGiB: 50,
                 createSpotServiceLinkedRole: false,
+                platformPool: { limits: { cpu: "32", memory: "128Gi" }, maxInstanceCpu: 8 },
             },
         },
         prod: {
@@ -92,10 +101,11 @@ export const karpenterSection = configSection({
                 amiAlias: "al2023@v20260714",
                 rootVolumeGiB: 100,
                 createSpotServiceLinkedRole: false,
+                platformPool: { limits: { cpu: "96", memory: "384Gi" }, maxInstanceCpu: 16 },
             },
         },
     },
-    checks: (v) => {
+    checks: (v, environment) => {
         const out: { key: string; message: string }[] = [];
         const k = v.karpenter;
         if (new Set(k.capacityTypes).size !== k.capacityTypes.length) {
@@ -103,7 +113,7 @@ export const karpenterSection = configSection({
         }
         // Karpenter's docs "strongly recommend using version pins in production" (tasks/managing-amis.md):
         // with @latest every new AMI release drifts and replaces every node.
-        if (v.environment === "prod" && k.amiAlias.endsWith("@latest")) {
+        if (environment === "prod" && k.amiAlias.endsWith("@latest")) {
             out.push({ key: "karpenter.amiAlias", message: `expected a pinned AMI release in prod like al2023@v20260714, found "${k.amiAlias}"` });
         }
         return out;

@@ -6,24 +6,30 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TOLERATION } from "../cluster";
+import type { ClusterContract } from "../cluster/contract";
 import { charts } from "../lib/charts";
 import { chartRelease } from "../lib/helm";
 import { Tags } from "../lib/naming";
-import { WorkloadIdentity } from "../lib/workloadIdentity";
-import { KarpenterSettings } from "./config";
 import { createNodeRole } from "../lib/nodeRole";
+import { PLATFORM_POOL_LABEL, PLATFORM_POOL_TOLERATION, zoneSpread } from "../lib/placement";
+import { systemChart } from "../lib/systemChart";
+import { KarpenterSettings } from "./config";
+import { KarpenterContract } from "./contract";
 import { INTERRUPTION_RULES, controllerPolicy, interruptionQueuePolicy } from "./iam";
 import {
     DEFAULT_NODE_CLASS,
     DEFAULT_NODE_POOL,
     NODE_CLASS_API_VERSION,
     NODE_POOL_API_VERSION,
+    PLATFORM_NODE_POOL,
     assertValidEC2NodeClass,
     assertValidNodePool,
     ec2NodeClassSpec,
     nodePoolSpec,
+    platformNodePoolSpec,
 } from "./manifests";
+
+export type { KarpenterContract } from "./contract";
 
 /** Release namespace and service account; the Pod Identity association binds exactly this pair. */
 export const KARPENTER_NAMESPACE = "kube-system";
@@ -40,19 +46,15 @@ export function interruptionQueueName(clusterName: string): string {
 }
 
 export interface KarpenterArgs {
-    /** Resolves only once the cluster exists. */
-    clusterName: pulumi.Output<string>;
-    clusterArn: pulumi.Output<string>;
-    /** The EKS cluster security group, which carries the karpenter.sh/discovery tag (infra/cluster). */
-    clusterSecurityGroupId: pulumi.Output<string>;
-    provider: k8s.Provider;
-    /** The controller runs here (its default affinity keeps it off Karpenter's own nodes). */
-    systemNodeGroup: aws.eks.NodeGroup;
-    /** The Pod Identity agent add-on: controllers using Pod Identity start after it, not before. */
-    podIdentityAgent: pulumi.Resource;
-    region: string;
+    cluster: ClusterContract;
     tags: Tags;
     config: KarpenterSettings;
+}
+
+/** The flat stack outputs this layer owns. */
+export interface KarpenterOutputs {
+    karpenterInterruptionQueueName: pulumi.Output<string>;
+    karpenterNodeRoleName: pulumi.Output<string>;
 }
 
 export class Karpenter extends pulumi.ComponentResource {
@@ -65,11 +67,15 @@ export class Karpenter extends pulumi.ComponentResource {
     readonly nodeSecurityGroupId: pulumi.Output<string>;
     readonly crdRelease: k8s.helm.v3.Release;
     readonly release: k8s.helm.v3.Release;
+    readonly contract: KarpenterContract;
+    readonly outputs: KarpenterOutputs;
+    readonly notices: string[] = [];
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:karpenter:Karpenter", name, {}, opts);
         const parent = { parent: this };
         const cfg = args.config;
+        const cluster = args.cluster;
 
         // Validate the manifests before declaring anything: a bad value fails the plan, not the apply.
         const poolSpec = nodePoolSpec(cfg);
@@ -77,14 +83,15 @@ export class Karpenter extends pulumi.ComponentResource {
         const nodeClassSettings = { amiAlias: cfg.amiAlias, rootVolumeGiB: cfg.rootVolumeGiB, tags: args.tags };
         assertValidEC2NodeClass(ec2NodeClassSpec({ ...nodeClassSettings, role: "node-role", discoveryValue: "cluster" }));
 
-        const partition = aws.getPartitionOutput({}, parent).partition;
-        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+        const platformPoolSpec = platformNodePoolSpec(cfg);
+        assertValidNodePool(platformPoolSpec, PLATFORM_NODE_POOL);
+        const { partition, accountId } = cluster.account;
 
         // --- Nodes: role (Karpenter creates the instance profile from it) and the access entry that lets them join.
-        const { role: nodeRole, attachments: nodePolicies } = createNodeRole(`${name}-node`, { description: "Nodes launched by Karpenter", partition, tags: args.tags }, parent);
+        const { role: nodeRole, attachments: nodePolicies } = createNodeRole(`${name}-node`, { description: "Nodes launched by Karpenter", account: cluster.account, tags: args.tags }, parent);
         const accessEntry = new aws.eks.AccessEntry(
             `${name}-node`,
-            { clusterName: args.clusterName, principalArn: nodeRole.arn, type: "EC2_LINUX", tags: args.tags },
+            { clusterName: cluster.nameOutput, principalArn: nodeRole.arn, type: "EC2_LINUX", tags: args.tags },
             parent,
         );
 
@@ -92,7 +99,7 @@ export class Karpenter extends pulumi.ComponentResource {
         const queue = new aws.sqs.Queue(
             `${name}-interruption`,
             {
-                name: args.clusterName.apply(interruptionQueueName),
+                name: cluster.nameOutput.apply(interruptionQueueName),
                 messageRetentionSeconds: 300,
                 sqsManagedSseEnabled: true,
                 tags: args.tags,
@@ -123,11 +130,11 @@ export class Karpenter extends pulumi.ComponentResource {
 
         // --- Controller identity: Pod Identity for kube-system/karpenter with the official statements.
         const policy = pulumi
-            .all([partition, accountId, args.clusterName, args.clusterArn, queue.arn, nodeRole.arn])
+            .all([partition, accountId, cluster.nameOutput, cluster.arn, queue.arn, nodeRole.arn])
             .apply(([part, account, clusterName, clusterArn, queueArn, nodeRoleArn]) => {
                 const doc = controllerPolicy({
                     partition: part,
-                    region: args.region,
+                    region: cluster.account.region,
                     accountId: account,
                     clusterName,
                     clusterArn,
@@ -140,19 +147,6 @@ export class Karpenter extends pulumi.ComponentResource {
                 }
                 return doc;
             });
-        const identity = new WorkloadIdentity(
-            `${name}-controller`,
-            {
-                clusterName: args.clusterName,
-                namespace: KARPENTER_NAMESPACE,
-                serviceAccount: KARPENTER_SERVICE_ACCOUNT,
-                policy,
-                tags: args.tags,
-            },
-            parent,
-        );
-
-        // Launching spot instances needs AWSServiceRoleForEC2Spot, which exists once per account.
         const spotRole = cfg.createSpotServiceLinkedRole
             ? new aws.iam.ServiceLinkedRole(
                   `${name}-spot`,
@@ -163,67 +157,54 @@ export class Karpenter extends pulumi.ComponentResource {
             : undefined;
 
         // --- Charts. CRDs come from karpenter-crd (Helm never upgrades a chart's crds/ directory).
-        const k8sOpts = { parent: this, provider: args.provider };
+        const k8sOpts = { parent: this, provider: cluster.provider };
         this.crdRelease = chartRelease(
             `${name}-crd`,
             { chart: charts.karpenterCrd, namespace: KARPENTER_NAMESPACE, releaseName: "karpenter-crd", values: {} },
-            { ...k8sOpts, dependsOn: [args.systemNodeGroup] },
+            { ...k8sOpts, dependsOn: [cluster.systemNodeGroup] },
         );
-        // Values keys: charts/karpenter/values.yaml @ v1.14.1.
-        this.release = chartRelease(
+        // Values: charts/karpenter/values.yaml @ v1.14.1. The chart's default affinity keeps the controller off
+        // Karpenter's own nodes; the system nodes are in 2+ AZs, so the zone spread can be hard.
+        const controller = systemChart(
             name,
             {
+                cluster,
+                placement: cluster.system,
                 chart: charts.karpenter,
                 namespace: KARPENTER_NAMESPACE,
                 releaseName: KARPENTER_RELEASE,
                 skipCrds: true,
+                identity: { name: `${name}-controller`, serviceAccount: KARPENTER_SERVICE_ACCOUNT, policy },
                 values: {
                     serviceAccount: { create: true, name: KARPENTER_SERVICE_ACCOUNT },
                     replicas: 2,
                     settings: {
-                        clusterName: args.clusterName,
-                        // The queue NAME (not its ARN), read from the queue itself so the two cannot differ.
+                        clusterName: cluster.nameOutput,
                         interruptionQueue: queue.name,
                         featureGates: { spotToSpotConsolidation: true },
                     },
                     controller: {
-                        // No CPU limit (no throttling of the scheduler loop); memory limit = request.
                         resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
                     },
-                    // On the system nodes: the chart's default affinity already keeps it off Karpenter nodes.
-                    nodeSelector: { "kubernetes.io/os": "linux", ...SYSTEM_NODE_LABEL },
-                    tolerations: [SYSTEM_NODE_TOLERATION],
-                    // The chart's default, stated: one replica per zone (it adds the label selector itself).
-                    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }],
+                    nodeSelector: { "kubernetes.io/os": "linux", ...cluster.system.nodeSelector },
+                    tolerations: cluster.system.tolerations,
+                    topologySpreadConstraints: zoneSpread(undefined, "DoNotSchedule"),
                 },
+                pods: [{ component: "karpenter", replicas: 2, cpu: "500m", memory: "1Gi", memoryLimit: "1Gi" }],
+                dependsOn: [this.crdRelease, queue, queuePolicy, nodeRole, ...nodePolicies, accessEntry, ...(spotRole ? [spotRole] : [])],
+                tags: args.tags,
             },
-            {
-                ...k8sOpts,
-                dependsOn: [
-                    this.crdRelease,
-                    queue,
-                    queuePolicy,
-                    identity.role,
-                    identity.association,
-                    identity,
-                    nodeRole,
-                    ...nodePolicies,
-                    accessEntry,
-                    args.systemNodeGroup,
-                    args.podIdentityAgent,
-                    ...(spotRole ? [spotRole] : []),
-                ],
-            },
+            parent,
         );
+        this.release = controller.release;
 
-        // --- Custom resources, after the CRDs and the controller (which must outlive them on destroy to run finalizers).
         const nodeClass = new k8s.apiextensions.CustomResource(
             `${name}-node-class`,
             {
                 apiVersion: NODE_CLASS_API_VERSION,
                 kind: "EC2NodeClass",
                 metadata: { name: DEFAULT_NODE_CLASS },
-                spec: ec2NodeClassSpec({ ...nodeClassSettings, role: nodeRole.name, discoveryValue: args.clusterName }),
+                spec: ec2NodeClassSpec({ ...nodeClassSettings, role: nodeRole.name, discoveryValue: cluster.nameOutput }),
             },
             { ...k8sOpts, dependsOn: [this.crdRelease, this.release, accessEntry] },
         );
@@ -232,13 +213,27 @@ export class Karpenter extends pulumi.ComponentResource {
             { apiVersion: NODE_POOL_API_VERSION, kind: "NodePool", metadata: { name: DEFAULT_NODE_POOL }, spec: poolSpec },
             { ...k8sOpts, dependsOn: [this.crdRelease, this.release, nodeClass] },
         );
+        const platformPool = new k8s.apiextensions.CustomResource(
+            `${name}-platform-pool`,
+            { apiVersion: NODE_POOL_API_VERSION, kind: "NodePool", metadata: { name: PLATFORM_NODE_POOL }, spec: platformPoolSpec },
+            { ...k8sOpts, dependsOn: [this.crdRelease, this.release, nodeClass] },
+        );
+        this.contract = {
+            platform: {
+                pool: "platform",
+                nodeSelector: { ...PLATFORM_POOL_LABEL },
+                tolerations: [PLATFORM_POOL_TOLERATION],
+                dependsOn: [platformPool],
+            },
+        };
 
         this.interruptionQueueName = queue.name;
         this.interruptionQueueArn = queue.arn;
         this.nodeRoleName = nodeRole.name;
         this.nodeRoleArn = nodeRole.arn;
-        this.controllerRoleArn = identity.roleArn;
-        this.nodeSecurityGroupId = args.clusterSecurityGroupId;
+        this.controllerRoleArn = controller.identity!.roleArn;
+        this.nodeSecurityGroupId = cluster.securityGroupId;
+        this.outputs = { karpenterInterruptionQueueName: queue.name, karpenterNodeRoleName: nodeRole.name };
         this.registerOutputs({
             interruptionQueueName: this.interruptionQueueName,
             nodeRoleName: this.nodeRoleName,

@@ -3,6 +3,8 @@
 // karpenter.k8s.aws_ec2nodeclasses.yaml @ v1.14.1; checked by crdRules.ts here and in the tests.
 import type { INodePoolSpec } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePoolSpec";
 import type { IEC2NodeClassSpec } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClassSpec";
+import { throwIfProblems } from "../lib/problems";
+import { PLATFORM_POOL_LABEL, PLATFORM_POOL_NAME, PLATFORM_POOL_TAINT } from "../lib/placement";
 import { KarpenterSettings } from "./config";
 import { ec2NodeClassProblems, nodePoolProblems, restrictedTagProblem } from "./crdRules";
 
@@ -10,6 +12,7 @@ export const NODE_POOL_API_VERSION = "karpenter.sh/v1";
 export const NODE_CLASS_API_VERSION = "karpenter.k8s.aws/v1";
 export const DEFAULT_NODE_POOL = "default";
 export const DEFAULT_NODE_CLASS = "default";
+export const PLATFORM_NODE_POOL = PLATFORM_POOL_NAME;
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
 
 export type NodePoolSettings = Pick<
@@ -50,6 +53,39 @@ export function nodePoolSpec(s: NodePoolSettings): INodePoolSpec {
             ],
         },
         limits: { cpu: s.limits.cpu, memory: s.limits.memory },
+    };
+}
+
+/**
+ * The `platform` NodePool: on-demand only (stateful add-ons must not be reclaimed with two minutes' notice), amd64
+ * (every platform image is published for it), general-purpose and memory-optimized families, tainted and labelled so
+ * only add-ons placed there (KarpenterContract.platform) land on it. Consolidation only of empty nodes, one node at a
+ * time: PDBs protect the replicas, and StatefulSets with zonal volumes are not churned to save a few cents.
+ */
+export function platformNodePoolSpec(s: Pick<KarpenterSettings, "platformPool" | "minInstanceGeneration" | "expireAfter">): INodePoolSpec {
+    return {
+        template: {
+            metadata: { labels: { ...PLATFORM_POOL_LABEL } },
+            spec: {
+                nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: DEFAULT_NODE_CLASS },
+                taints: [{ ...PLATFORM_POOL_TAINT }],
+                requirements: [
+                    { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
+                    { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+                    { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+                    { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["m", "r"] },
+                    { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: [String(s.minInstanceGeneration - 1)] },
+                    { key: "karpenter.k8s.aws/instance-cpu", operator: "Lt", values: [String(s.platformPool.maxInstanceCpu + 1)] },
+                ],
+                expireAfter: s.expireAfter,
+            },
+        },
+        disruption: {
+            consolidationPolicy: "WhenEmpty",
+            consolidateAfter: "10m",
+            budgets: [{ nodes: "1" }],
+        },
+        limits: { cpu: s.platformPool.limits.cpu, memory: s.platformPool.limits.memory },
     };
 }
 
@@ -99,12 +135,12 @@ export function ec2NodeClassSpec<T>(a: NodeClassInput<T>): EC2NodeClassSpecOf<T>
 }
 
 /** Throws with every problem the v1.14.1 API server would report (a subset of its rules, see crdRules.ts). */
-export function assertValidNodePool(spec: INodePoolSpec): void {
+export function assertValidNodePool(spec: INodePoolSpec, name: string = DEFAULT_NODE_POOL): void {
     const problems = nodePoolProblems(spec);
-    if (problems.length > 0) throw new Error(`NodePool ${DEFAULT_NODE_POOL} would be rejected:\n  - ${problems.join("\n  - ")}`);
+    throwIfProblems(`NodePool ${name} would be rejected by the v1.14.1 API server`, problems);
 }
 
 export function assertValidEC2NodeClass(spec: IEC2NodeClassSpec): void {
     const problems = ec2NodeClassProblems(spec);
-    if (problems.length > 0) throw new Error(`EC2NodeClass ${DEFAULT_NODE_CLASS} would be rejected:\n  - ${problems.join("\n  - ")}`);
+    throwIfProblems(`EC2NodeClass ${DEFAULT_NODE_CLASS} would be rejected by the v1.14.1 API server`, problems);
 }

@@ -18,8 +18,11 @@ export const charts = {
         version: "3.13.1",
         source: "kubernetes-sigs/metrics-server charts/metrics-server",
     },
-    // Karpenter 1.14.1. The git tag's Chart.yaml still says 1.13.0 (filled in at publish time); the published
-    // chart is 1.14.1 (website/content/en/v1.14/getting-started/.../step08-apply-helm-chart.sh @ main 1d927085).
+    // Karpenter 1.14.1. The v1.14.1 tag's charts/*/Chart.yaml still say 1.13.0: the release script sets version and
+    // appVersion at publish time (hack/release/common.sh, publishHelmChart: yq + `helm package --version`). The
+    // published 1.14.1 is recorded by main's commit 1d927085 "docs: update for patch release v1.14.1 (#9533)":
+    // Chart.yaml version 1.14.1, and website/content/en/v1.14/getting-started/getting-started-with-karpenter/_index.md
+    // (KARPENTER_VERSION="1.14.1"; `cosign verify public.ecr.aws/karpenter/karpenter:1.14.1 ... --annotations version=1.14.1`).
     // https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/charts/karpenter-crd/values.yaml
     karpenterCrd: {
         chart: "oci://public.ecr.aws/karpenter/karpenter-crd",

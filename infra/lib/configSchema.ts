@@ -2,27 +2,49 @@
 // and the loader that turns Pulumi config into a typed, validated object with every error listed.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { ProblemsError } from "./problems";
 
 export const NAMESPACE = "platform";
 
 export const ENVIRONMENTS = ["dev", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
+export interface ConfigProblem {
+    /** The key below the namespace, e.g. `database.backupWindow`. */
+    key: string;
+    message: string;
+}
+
 /**
- * A layer's config section: its keys (schema), its per-environment defaults and its cross-field checks.
- * Layers declare theirs in infra/<layer>/config.ts; this file only composes them.
+ * A layer's config section: its keys (schema), its per-environment defaults and its cross-field checks, which
+ * receive the section's own parsed keys, typed, and the environment. Layers declare theirs in
+ * infra/<layer>/config.ts with `configSection`; infra/config.ts lists them once.
  */
 export interface ConfigSection<S extends z.ZodRawShape> {
     shape: S;
     defaults: Record<Environment, Partial<Record<keyof S, unknown>>>;
-    // Method syntax (bivariant parameter), so a section with checks fits ConfigSection<z.ZodRawShape> in LAYER_SECTIONS.
-    checks?(v: z.infer<z.ZodObject<S>> & { environment: Environment }): { key: string; message: string }[];
+    checks?: (section: z.infer<z.ZodObject<S>>, environment: Environment) => ConfigProblem[];
 }
 
-export function configSection<S extends z.ZodRawShape>(section: ConfigSection<S>): ConfigSection<S> {
-    return section;
+/** A section as the loader composes it: its checks take the whole parsed value and pick out their own keys. */
+export interface RegisteredSection<S extends z.ZodRawShape = z.ZodRawShape> {
+    shape: S;
+    defaults: Record<Environment, Partial<Record<keyof S, unknown>>>;
+    check(value: Record<string, unknown>, environment: Environment): ConfigProblem[];
 }
 
+export function configSection<S extends z.ZodRawShape>(section: ConfigSection<S>): RegisteredSection<S> & ConfigSection<S> {
+    const schema = z.object(section.shape);
+    return {
+        ...section,
+        check(value, environment) {
+            if (!section.checks) return [];
+            // The loader has already validated the whole value; re-reading this section's keys gives them their types.
+            const parsed = schema.safeParse(value);
+            return parsed.success ? section.checks(parsed.data, environment) : [];
+        },
+    };
+}
 
 /** IPv4 CIDR block such as 10.0.0.0/16. */
 export function isIpv4Cidr(value: string): boolean {
@@ -68,12 +90,10 @@ export const logRetentionDays = z
         message: `expected one of the CloudWatch Logs retention values ${LOG_RETENTION_DAYS.join(", ")}`,
     });
 
-export class ConfigError extends pulumi.RunError {
-    constructor(public readonly problems: string[]) {
-        super(
-            `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-                problems.map((p) => `  - ${p}`).join("\n"),
-        );
+/** Every problem of the stack configuration, reported together (the offline plan exits 2 with it). */
+export class ConfigError extends ProblemsError {
+    constructor(problems: string[]) {
+        super("Invalid stack configuration", problems);
         this.name = "ConfigError";
     }
 }

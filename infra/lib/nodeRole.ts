@@ -3,6 +3,7 @@
 // reachable through SSM (the KarpenterNodeRole of Karpenter's getting-started CloudFormation template).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AccountContext, servicePrincipal } from "./account";
 import { managedPolicyArn, serviceTrustPolicy } from "./iamDocuments";
 
 export const NODE_ROLE_MANAGED_POLICIES = [
@@ -14,7 +15,7 @@ export const NODE_ROLE_MANAGED_POLICIES = [
 
 export interface NodeRoleArgs {
     description: string;
-    partition: pulumi.Input<string>;
+    account: AccountContext;
     tags: Record<string, string>;
 }
 
@@ -23,7 +24,7 @@ export function createNodeRole(name: string, args: NodeRoleArgs, opts: pulumi.Cu
         name,
         {
             description: args.description,
-            assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com", "AllowEc2AssumeRole")),
+            assumeRolePolicy: args.account.dnsSuffix.apply((dns) => JSON.stringify(serviceTrustPolicy(servicePrincipal("ec2", dns), "AllowEc2AssumeRole"))),
             tags: args.tags,
         },
         opts,
@@ -32,7 +33,7 @@ export function createNodeRole(name: string, args: NodeRoleArgs, opts: pulumi.Cu
         (p) =>
             new aws.iam.RolePolicyAttachment(
                 `${name}-${p}`,
-                { role: role.name, policyArn: pulumi.output(args.partition).apply((part) => managedPolicyArn(part, p)) },
+                { role: role.name, policyArn: args.account.partition.apply((part) => managedPolicyArn(part, p)) },
                 opts,
             ),
     );

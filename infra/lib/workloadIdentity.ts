@@ -13,6 +13,8 @@ export interface WorkloadIdentityArgs {
     policy?: pulumi.Input<PolicyDocument>;
     /** AWS managed policy names (e.g. "service-role/AmazonEBSCSIDriverPolicy"). */
     managedPolicies?: string[];
+    /** The account's partition; required with managedPolicies (their ARNs are `arn:<partition>:iam::aws:policy/...`). */
+    partition?: pulumi.Input<string>;
     tags: Record<string, string>;
 }
 
@@ -20,6 +22,8 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
     readonly roleArn: pulumi.Output<string>;
     readonly association: aws.eks.PodIdentityAssociation;
+    /** The inline policy and managed-policy attachments: a pod must not start before its permissions exist. */
+    readonly permissions: pulumi.Resource[] = [];
     readonly namespace: string;
     readonly serviceAccount: string;
 
@@ -38,17 +42,25 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
             { parent: this },
         );
         if (args.policy !== undefined) {
-            new aws.iam.RolePolicy(
-                name,
-                { role: this.role.name, policy: pulumi.output(args.policy).apply((d) => JSON.stringify(d)) },
-                { parent: this },
+            this.permissions.push(
+                new aws.iam.RolePolicy(
+                    name,
+                    { role: this.role.name, policy: pulumi.output(args.policy).apply((d) => JSON.stringify(d)) },
+                    { parent: this },
+                ),
             );
         }
+        const partition = args.partition;
+        if ((args.managedPolicies ?? []).length > 0 && partition === undefined) {
+            throw new Error(`WorkloadIdentity ${name}: managedPolicies need the account's partition`);
+        }
         for (const policy of args.managedPolicies ?? []) {
-            new aws.iam.RolePolicyAttachment(
-                `${name}-${policy.split("/").pop()}`,
-                { role: this.role.name, policyArn: managedPolicyArn("aws", policy) },
-                { parent: this },
+            this.permissions.push(
+                new aws.iam.RolePolicyAttachment(
+                    `${name}-${policy.split("/").pop()}`,
+                    { role: this.role.name, policyArn: pulumi.output(partition as pulumi.Input<string>).apply((p) => managedPolicyArn(p, policy)) },
+                    { parent: this },
+                ),
             );
         }
         this.association = new aws.eks.PodIdentityAssociation(

@@ -1,10 +1,15 @@
 // The VPC: public, private (nodes) and isolated data subnets across the configured AZs, NAT per the
-// stack's strategy, an S3 gateway endpoint, flow logs, and a default security group with no rules.
+// stack's strategy, an S3 gateway endpoint, optional interface endpoints for the AWS APIs (endpoints.ts), flow
+// logs, and a default security group with no rules.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AccountContext } from "../lib/account";
 import { PolicyDocument, policyDocument } from "../lib/iamDocuments";
 import { Tags, withTags } from "../lib/naming";
-import { planSubnets } from "./subnets";
+import { InterfaceEndpointService, interfaceEndpoints } from "./endpoints";
+import { SubnetPlan, planSubnets } from "./subnets";
+
+export type { SubnetPlan } from "./subnets";
 
 export interface NetworkArgs {
     vpcCidr: string;
@@ -13,7 +18,17 @@ export interface NetworkArgs {
     clusterName: string;
     region: string;
     logRetentionDays: number;
+    /** VPC interface endpoints to create in the data subnets (endpoints.ts); none when omitted or empty. */
+    interfaceEndpoints?: readonly InterfaceEndpointService[];
+    account: AccountContext;
     tags: Tags;
+}
+
+/** The flat stack outputs this layer owns. */
+export interface NetworkOutputs {
+    vpcId: pulumi.Output<string>;
+    privateSubnetIds: pulumi.Output<string>[];
+    dataSubnetIds: pulumi.Output<string>[];
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -25,11 +40,22 @@ export class Network extends pulumi.ComponentResource {
     readonly dataSubnetIds: pulumi.Output<string>[];
     readonly privateRouteTableIds: pulumi.Output<string>[];
     readonly natGatewayCount: number;
+    /**
+     * CIDRs of the subnets holding the VPC interface endpoints ([] without them). A pod whose NetworkPolicy
+     * denies egress by default needs TCP 443 to these (ProductionService `aws.vpcEndpointCidrs`): private DNS
+     * resolves the AWS API names there.
+     */
+    readonly interfaceEndpointSubnetCidrs: string[];
+    /** The CIDRs of every subnet tier, computed once from the VPC block (subnets.ts). */
+    readonly subnetPlan: SubnetPlan;
+    readonly outputs: NetworkOutputs;
+    readonly notices: string[] = [];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:network:Network", name, {}, opts);
         const parent = { parent: this };
         const plan = planSubnets(args.vpcCidr, args.azCount);
+        this.subnetPlan = plan;
         const tags = (extra: Record<string, string>) => withTags(args.tags, extra);
 
         const zones = aws.getAvailabilityZonesOutput(
@@ -176,10 +202,27 @@ export class Network extends pulumi.ComponentResource {
 
         this.createFlowLogs(name, vpc, args);
 
+        const endpointServices = args.interfaceEndpoints ?? [];
+        interfaceEndpoints(
+            name,
+            {
+                services: endpointServices,
+                clusterName: args.clusterName,
+                region: args.region,
+                vpcId: vpc.id,
+                vpcCidr: args.vpcCidr,
+                subnetIds: dataSubnets.map((s) => s.id),
+                tags: args.tags,
+            },
+            parent,
+        );
+        this.interfaceEndpointSubnetCidrs = endpointServices.length > 0 ? plan.data : [];
+
         this.publicSubnetIds = publicSubnets.map((s) => s.id);
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
         this.dataSubnetIds = dataSubnets.map((s) => s.id);
         this.privateRouteTableIds = privateRts.map((rt) => rt.id);
+        this.outputs = { vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, dataSubnetIds: this.dataSubnetIds };
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
@@ -195,8 +238,7 @@ export class Network extends pulumi.ComponentResource {
             { name: `/platform/${args.clusterName}/vpc-flow-logs`, retentionInDays: args.logRetentionDays, tags: args.tags },
             parent,
         );
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
-        const partition = aws.getPartitionOutput({}, parent).partition;
+        const { accountId: account, partition } = args.account;
         const role = new aws.iam.Role(
             `${name}-flow-logs`,
             {

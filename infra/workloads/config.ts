@@ -1,7 +1,7 @@
 // Config section of the workloads layer: the sample "quotes" service, per stack.
 // Keys: platform:quotes = { imageTag, replicas, autoscaling: { enabled, minReplicas, maxReplicas }, resources: { cpu, memory, memoryLimit } }.
 import { z } from "zod";
-import { ConfigSection, type Environment, quantity } from "../lib/configSchema";
+import { configSection, quantity } from "../lib/configSchema";
 import { parseQuantity } from "./quantity";
 
 const quotes = z.strictObject({
@@ -23,9 +23,7 @@ const quotes = z.strictObject({
 const shape = { quotes };
 export type QuotesSettings = z.infer<typeof quotes>;
 
-// Typed as ConfigSection<z.ZodRawShape> (with the precise shape kept) so that LAYER_SECTIONS in
-// infra/config.ts can hold it: a `checks` typed on this section's own keys is not assignable there.
-export const workloadsSection: ConfigSection<z.ZodRawShape> & { shape: typeof shape } = {
+export const workloadsSection = configSection({
     shape,
     defaults: {
         dev: {
@@ -45,16 +43,15 @@ export const workloadsSection: ConfigSection<z.ZodRawShape> & { shape: typeof sh
             },
         },
     },
-    checks: (v: Record<string, unknown> & { environment: Environment }) => {
+    checks: (v, environment) => {
         const out: { key: string; message: string }[] = [];
-        // Runs only after every key parsed, so `quotes` has the schema's type.
-        const q = v["quotes"] as QuotesSettings;
-        const min = v.environment === "prod" ? 2 : 1;
+        const q = v.quotes;
+        const min = environment === "prod" ? 2 : 1;
         if (!q.autoscaling.enabled && q.replicas < min) {
-            out.push({ key: "quotes.replicas", message: `expected at least ${min} in ${v.environment} (3 recommended in prod), found ${q.replicas}` });
+            out.push({ key: "quotes.replicas", message: `expected at least ${min} in ${environment} (3 recommended in prod), found ${q.replicas}` });
         }
         if (q.autoscaling.enabled && q.autoscaling.minReplicas < min) {
-            out.push({ key: "quotes.autoscaling.minReplicas", message: `expected at least ${min} in ${v.environment}, found ${q.autoscaling.minReplicas}` });
+            out.push({ key: "quotes.autoscaling.minReplicas", message: `expected at least ${min} in ${environment}, found ${q.autoscaling.minReplicas}` });
         }
         if (q.autoscaling.minReplicas > q.autoscaling.maxReplicas) {
             out.push({ key: "quotes.autoscaling", message: `expected minReplicas <= maxReplicas, found ${q.autoscaling.minReplicas} > ${q.autoscaling.maxReplicas}` });
@@ -66,4 +63,4 @@ export const workloadsSection: ConfigSection<z.ZodRawShape> & { shape: typeof sh
         }
         return out;
     },
-};
+});

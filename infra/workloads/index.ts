@@ -1,7 +1,7 @@
 // The workloads layer: application namespaces and services built on the golden path. Today it deploys the
 // sample "quotes" service; application teams add theirs the same way (docs/workloads.md).
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ClusterContract } from "../cluster/contract";
 import { DataContract } from "../data/contract";
 import { IngressContract } from "../ingress/contract";
 import { QuotesSettings } from "./config";
@@ -13,27 +13,33 @@ export * from "./quotes";
 export { workloadsSection, type QuotesSettings } from "./config";
 
 export interface WorkloadsArgs {
-    provider: k8s.Provider;
-    clusterName: pulumi.Input<string>;
+    cluster: ClusterContract;
     environment: "dev" | "prod";
-    kubernetesVersion: string;
     ingress: IngressContract;
     data: DataContract;
     quotes: QuotesSettings;
     tags: Record<string, string>;
 }
 
+/** The flat stack outputs this layer owns. */
+export interface WorkloadsOutputs {
+    /** Public URL of the sample service, when the stack has a domain. */
+    quotesUrl?: string;
+}
+
 export class Workloads extends pulumi.ComponentResource {
     readonly quotes: QuotesDeployment;
+    readonly outputs: WorkloadsOutputs;
+    readonly notices: string[] = [];
 
     constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:workloads:Workloads", name, {}, opts);
         this.quotes = deployQuotes(
             {
-                provider: args.provider,
-                clusterName: args.clusterName,
+                provider: args.cluster.provider,
+                clusterName: args.cluster.nameOutput,
                 environment: args.environment,
-                kubernetesVersion: args.kubernetesVersion,
+                kubernetesVersion: args.cluster.kubernetesVersion,
                 ingress: args.ingress,
                 data: args.data,
                 settings: args.quotes,
@@ -41,6 +47,7 @@ export class Workloads extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.outputs = this.quotes.url ? { quotesUrl: this.quotes.url } : {};
         this.registerOutputs({ quotesUrl: this.quotes.url });
     }
 }

@@ -13,6 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MONITORING_LABEL, dnsEgressRule } from "./labels";
 import { parseQuantity } from "./quantity";
+import { ProblemsError } from "../lib/problems";
 
 export const POD_SECURITY_LEVEL = "restricted";
 
@@ -46,9 +47,9 @@ export interface NamespaceBaselineArgs {
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-export class NamespaceArgsError extends Error {
-    constructor(name: string, readonly problems: string[]) {
-        super(`NamespaceBaseline "${name}": invalid arguments (${problems.length}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+export class NamespaceArgsError extends ProblemsError {
+    constructor(name: string, problems: string[]) {
+        super(`NamespaceBaseline "${name}": invalid arguments`, problems);
         this.name = "NamespaceArgsError";
     }
 }

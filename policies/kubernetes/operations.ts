@@ -1,9 +1,10 @@
 // Operational hygiene for Kubernetes workloads: resources, probes, pinned images, read-only root
 // filesystems, replica floors and service-account use. Same pod-bearing kinds as the PSS policies.
-import type { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import type { Policies, StackValidationPolicy } from "@pulumi/policy";
 import { at, num, obj, str } from "../lib";
 import { workloadPolicy } from "./common";
-import { BATCH_KINDS, HPA_TYPES, PodView, SCALABLE_KINDS, WORKLOAD_TYPES, annotations, containersPhrase, objectName, objectNamespace } from "./workloads";
+import { hpaTargets } from "./hpa";
+import { BATCH_KINDS, PodView, SCALABLE_KINDS, WORKLOAD_TYPES, annotations, containersPhrase, objectName } from "./workloads";
 
 /** Pod-template (or workload) annotation that declares a workload really talks to the Kubernetes API. */
 export const NEEDS_TOKEN_ANNOTATION = "platform.io/needs-service-account-token";
@@ -19,38 +20,6 @@ export function imageTag(image: string): string | undefined {
     const slash = image.lastIndexOf("/");
     const colon = image.lastIndexOf(":");
     return colon > slash ? image.slice(colon + 1) : "";
-}
-
-/** Does an HPA's scaleTargetRef name this workload? Auto-named objects match on `<logical name>-<suffix>`. */
-export function refersTo(refName: string, r: PolicyResource): boolean {
-    const explicit = str(at(r.props, "metadata", "name"));
-    if (explicit !== undefined) return refName === explicit;
-    return refName === r.name || refName.startsWith(`${r.name}-`);
-}
-
-export interface HpaTarget {
-    hpa: PolicyResource;
-    minReplicas: number;
-}
-
-/** Maps each scalable workload (by URN) to the HPA that scales it, if any. */
-export function hpaTargets(resources: PolicyResource[]): Map<string, HpaTarget> {
-    const out = new Map<string, HpaTarget>();
-    const hpas = resources.filter((r) => HPA_TYPES.has(r.type));
-    if (hpas.length === 0) return out;
-    for (const w of resources) {
-        const t = WORKLOAD_TYPES[w.type];
-        if (!t || !SCALABLE_KINDS.has(t.kind)) continue;
-        for (const h of hpas) {
-            const ref = obj(at(h.props, "spec", "scaleTargetRef"));
-            if (!ref || str(ref["kind"]) !== t.kind) continue;
-            if (objectNamespace(h.props) !== objectNamespace(w.props)) continue;
-            const name = str(ref["name"]);
-            if (name === undefined || !refersTo(name, w)) continue;
-            out.set(w.urn, { hpa: h, minReplicas: num(at(h.props, "spec", "minReplicas")) ?? 1 });
-        }
-    }
-    return out;
 }
 
 const minReplicas: StackValidationPolicy = {

@@ -42,18 +42,32 @@ const SAFE_SYSCTLS = new Set([
 // check_seLinuxOptions.go (container_engine_t allowed since 1.31).
 const SELINUX_TYPES = new Set(["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
 
-// check_restrictedVolumes.go: the inline volume sources Restricted allows.
-const RESTRICTED_VOLUME_SOURCES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+// check_restrictedVolumes.go: the inline volume sources Restricted allows. `image` (OCI image volumes) since
+// 1.33: kubernetes/kubernetes#130394 "Allow ImageVolume for Restricted PSA profiles", patched into the 1.0
+// check (so at every policy version); the kubernetes.io page still lists eight (kubernetes/website#55370).
+const RESTRICTED_VOLUME_SOURCES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret"];
 
 const APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
 
-/** User namespaces (`hostUsers: false`) relax runAsNonRoot/runAsUser (KEP-127, relaxPolicyForUserNamespacePod). */
+/** User namespaces (`hostUsers: false`) relax runAsNonRoot/runAsUser (Restricted) and procMount (Baseline only) at policy version 1.35 (KEP-127, relaxPolicyForUserNamespacePod in policy/helpers.go). */
 function userNamespaced(pod: PodView): boolean {
     return pod.podSpec["hostUsers"] === false;
 }
 
 function sc(c: ContainerView, field: string): unknown {
     return c.securityContext?.[field];
+}
+
+/** Containers whose securityContext.procMount is set to anything but "Default" (procMount_1_35_restricted). */
+function nonDefaultProcMounts(pod: PodView): { names: string[]; values: string } {
+    const values = new Set<string>();
+    const names = bad(pod, (c) => {
+        const pm = sc(c, "procMount");
+        if (pm === undefined || pm === null || pm === "Default") return false;
+        values.add(`"${String(pm)}"`);
+        return true;
+    });
+    return { names, values: [...values].sort().join(", ") };
 }
 
 export const baselinePolicies: Policies = [
@@ -163,18 +177,18 @@ export const baselinePolicies: Policies = [
     }),
     workloadPolicy({
         name: "pss-proc-mount",
-        // Kubernetes 1.35's Baseline relaxes this for user-namespaced pods (hostUsers: false); Restricted does
-        // not (check_procMount_baseline.go / _restricted.go). With no separate Restricted policy for /proc,
-        // this one keeps the Restricted semantics: Default only.
-        description: "PSS Baseline: containers must use the default /proc mount (securityContext.procMount unset or Default).",
+        // Baseline at policy version 1.35 (check_procMount_baseline.go, procMount_1_35_baseline): a pod in a
+        // user namespace (`hostUsers: false`) may set any procMount (pod validation checks the value); any
+        // other pod only Default. Restricted re-tightens it for every pod: pss-proc-mount-restricted.
+        description: "PSS Baseline: containers must use the default /proc mount (securityContext.procMount unset or Default), unless the pod sets hostUsers: false.",
         enforcementLevel: "mandatory",
         url: PSS_URL,
         check: (pod, report) => {
-            const names = bad(pod, (c) => {
-                const pm = sc(c, "procMount");
-                return pm !== undefined && pm !== null && pm !== "Default";
-            });
-            if (names.length > 0) report(`${containersPhrase(names)} must not set securityContext.procMount (only "Default" is allowed)`);
+            if (userNamespaced(pod)) return;
+            const found = nonDefaultProcMounts(pod);
+            if (found.names.length > 0) {
+                report(`${containersPhrase(found.names)} must not set securityContext.procMount to ${found.values} (only "Default", unless the pod sets hostUsers: false)`);
+            }
         },
     }),
     workloadPolicy({
@@ -335,6 +349,20 @@ export const restrictedPolicies: Policies = [
             if (ok(podType)) return;
             const implicit = bad(pod, (c) => !ok(at(c.securityContext, "seccompProfile", "type")));
             if (implicit.length > 0) report(`pod or ${containersPhrase(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`);
+        },
+    }),
+    workloadPolicy({
+        name: "pss-proc-mount-restricted",
+        // Restricted at policy version 1.35 (check_procMount_restricted.go, ID procMount_restricted, which
+        // overrides the Baseline procMount check): only Default, whatever hostUsers says. Kubernetes docs,
+        // user-namespaces "Integration with Pod security admission checks": "with the Restricted pod security
+        // standard, a pod still must only use the default or empty ProcMount".
+        description: "PSS Restricted: containers must use the default /proc mount (securityContext.procMount unset or Default), user-namespaced pods (hostUsers: false) included.",
+        enforcementLevel: "mandatory",
+        url: PSS_URL,
+        check: (pod, report) => {
+            const found = nonDefaultProcMounts(pod);
+            if (found.names.length > 0) report(`${containersPhrase(found.names)} must not set securityContext.procMount to ${found.values} (only "Default")`);
         },
     }),
     workloadPolicy({

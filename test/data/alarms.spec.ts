@@ -1,6 +1,8 @@
 // CloudWatch alarms of the data tier and their SNS topic.
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { alarmSpecs } from "../../infra/data/alarms";
+import { memberClusterAt } from "../../infra/data/cache";
 import { ENVIRONMENT_DEFAULTS } from "../../infra/config";
 import { AlarmSettings } from "../../infra/data/config";
 import { ProgramRun } from "../../tools/offline/run";
@@ -94,8 +96,53 @@ describe("data: alarms", () => {
 
     it("alarmSpecs: ids are unique and the count follows the node count", () => {
         const settings = (ENVIRONMENT_DEFAULTS.prod.alarms ?? {}) as AlarmSettings;
-        const specs = alarmSpecs({ dbInstanceIdentifier: "db", dbMaxConnections: 100, cacheClusterIds: ["c-001", "c-002", "c-003"], cacheHasReplicas: true }, settings);
+        const cacheMembers = ["c-001", "c-002", "c-003"].map((key) => ({ key, clusterId: key }));
+        const specs = alarmSpecs({ dbInstanceIdentifier: "db", dbMaxConnections: 100, cacheMembers, cacheHasReplicas: true }, settings);
         assert.equal(new Set(specs.map((s) => s.id)).size, specs.length);
         assert.equal(specs.length, 5 + 3 * 5);
+    });
+
+    describe("ElastiCache member clusters come from the replication group, not from a naming assumption", () => {
+        it("alarm ids keep the configured key; the CacheClusterId dimension and description use the real member id", () => {
+            const settings = (ENVIRONMENT_DEFAULTS.prod.alarms ?? {}) as AlarmSettings;
+            const cacheMembers = [
+                { key: "g-001", clusterId: "g-003" },
+                { key: "g-002", clusterId: "g-004" },
+            ];
+            const specs = alarmSpecs({ dbInstanceIdentifier: "db", dbMaxConnections: 100, cacheMembers, cacheHasReplicas: true }, settings);
+            const cpu = specs.find((s) => s.id === "cache-cpu-g-002");
+            assert.ok(cpu, "the alarm id follows the key");
+            assert.deepEqual(cpu.dimensions, { CacheClusterId: "g-004", CacheNodeId: "0001" });
+            assert.equal(cpu.description, "Valkey node g-004 host CPU above 80%");
+            assert.ok(!specs.some((s) => s.id.includes("g-003") || s.id.includes("g-004")));
+        });
+
+        it("memberClusterAt sorts the provider's set and picks by index", () => {
+            const actual = ["rg-002", "rg-003", "rg-001"];
+            assert.deepEqual([0, 1, 2].map((i) => memberClusterAt("rg", 3, actual, i)), ["rg-001", "rg-002", "rg-003"]);
+            // Ids need not be contiguous (a replaced replica gets a new number).
+            assert.deepEqual([0, 1].map((i) => memberClusterAt("rg", 2, ["rg-004", "rg-001"], i)), ["rg-001", "rg-004"]);
+        });
+
+        it("memberClusterAt fails clearly (a RunError, no stack trace) when the group has another member count", () => {
+            assert.throws(
+                () => memberClusterAt("platform-prod-valkey", 2, ["platform-prod-valkey-001"], 0),
+                (e: unknown) =>
+                    e instanceof pulumi.RunError &&
+                    e.message ===
+                        'ElastiCache replication group "platform-prod-valkey": expected 2 member cache clusters (1 primary + platform:cache.replicas 1), found 1 (platform-prod-valkey-001): the per-node alarms cannot be matched to the group\'s nodes',
+            );
+            assert.throws(() => memberClusterAt("rg", 1, undefined, 0), /expected 1 member cache clusters .*found 0: /);
+        });
+
+        it("the planned alarms watch the ids the (mock) replication group reports, in sorted order", async () => {
+            const run = await planStack("prod");
+            // The mock returns memberClusters last-first, as a provider set may: a program that assumed the
+            // order would put -002's id on the -001 alarm.
+            for (const node of ["platform-prod-valkey-001", "platform-prod-valkey-002"]) {
+                assert.equal((alarm(run, `cache-cpu-${node}`).dimensions as Record<string, string>).CacheClusterId, node);
+                assert.equal(alarm(run, `cache-memory-${node}`).alarmDescription, `Valkey node ${node} uses more than 80% of maxmemory`);
+            }
+        });
     });
 });

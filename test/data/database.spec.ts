@@ -1,7 +1,7 @@
 // RDS PostgreSQL as both stacks declare it.
 import { strict as assert } from "assert";
 import { ProgramRun } from "../../tools/offline/run";
-import { rdsNameProblem } from "../../infra/data/database";
+import { rdsNameProblem } from "../../infra/data/names";
 import { inputs, one, ofType, planStack } from "../helpers";
 import { stackOutputs as plainOutputs } from "../helpers";
 

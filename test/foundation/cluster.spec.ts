@@ -116,7 +116,7 @@ for (const stack of ["dev", "prod"] as const) {
             const agent = byName("eks-pod-identity-agent");
             assert.ok(byName("aws-ebs-csi-driver").dependencies.includes(agent.urn));
             const coredns = JSON.parse(inputs(byName("coredns"))["configurationValues"] as string);
-            assert.deepEqual(coredns.tolerations, [{ key: "CriticalAddonsOnly", operator: "Exists" }]);
+            assert.deepEqual(coredns.tolerations, [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }]);
             assert.ok(coredns.replicaCount >= 2);
             const assoc = inputs(one(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "cluster-ebs-csi"));
             assert.equal(assoc["namespace"], "kube-system");

@@ -126,4 +126,18 @@ describe("config", () => {
             assert.match((e as Error).message, /^Invalid stack configuration \(1 problem\):\n {2}- platform:azCount/);
         }
     });
+
+    describe("platform:interfaceEndpoints", () => {
+        const PROD = { environment: "prod", adminPrincipalArns: ["arn:aws:iam::123456789012:role/Admin"] };
+        it("defaults to none in dev and all six AWS API endpoints in prod", () => {
+            assert.deepEqual(load({ environment: "dev" }).interfaceEndpoints, []);
+            assert.deepEqual(load(PROD).interfaceEndpoints, ["sts", "secretsmanager", "kms", "ecr.api", "ecr.dkr", "logs"]);
+            assert.deepEqual(load({ ...PROD, interfaceEndpoints: [] }).interfaceEndpoints, []);
+        });
+        it("rejects unknown services, duplicates, and ecr.dkr without ecr.api", () => {
+            assert.match(problems({ environment: "dev", interfaceEndpoints: ["s3"] })[0], /^platform:interfaceEndpoints\[0\]: expected one of .*"sts".*found "s3"/);
+            assert.deepEqual(problems({ environment: "dev", interfaceEndpoints: ["sts", "kms", "sts"] }), ['platform:interfaceEndpoints: expected each service once, found "sts" more than once']);
+            assert.deepEqual(problems({ environment: "dev", interfaceEndpoints: ["ecr.dkr"] }), ['platform:interfaceEndpoints: expected "ecr.api" and "ecr.dkr" together (image pulls call both), found only "ecr.dkr"']);
+        });
+    });
 });

@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
-import { flowLogsTrustPolicy } from "../../infra/network";
+import * as pulumi from "@pulumi/pulumi";
+import { Network, flowLogsTrustPolicy } from "../../infra/network";
+import { INTERFACE_ENDPOINT_SERVICES, endpointResourceName, interfaceEndpointArgs } from "../../infra/network/endpoints";
 import { planSubnets } from "../../infra/network/subnets";
 import { inputs, ofType, one, planStack } from "../helpers";
 
@@ -65,7 +67,7 @@ for (const stack of ["dev", "prod"] as const) {
 
         it("routes S3 through a gateway endpoint on the private route tables", async () => {
             const run = await planStack(stack);
-            const ep = inputs(one(run, "aws:ec2/vpcEndpoint:VpcEndpoint"));
+            const ep = inputs(one(run, "aws:ec2/vpcEndpoint:VpcEndpoint", "network-s3"));
             assert.equal(ep["serviceName"], "com.amazonaws.eu-west-1.s3");
             assert.equal(ep["vpcEndpointType"], "Gateway");
             assert.equal((ep["routeTableIds"] as string[]).length, azs);
@@ -82,6 +84,37 @@ for (const stack of ["dev", "prod"] as const) {
             assert.equal(trust.Statement[0].Principal.Service, "vpc-flow-logs.amazonaws.com");
             assert.equal(trust.Statement[0].Condition.StringEquals["aws:SourceAccount"], "123456789012");
             assert.equal(trust.Statement[0].Condition.ArnLike["aws:SourceArn"], "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*");
+        });
+
+        it(stack === "dev" ? "has no interface endpoints (the AWS APIs are reached through NAT)" : "puts interface endpoints for the AWS APIs in the data subnets, private DNS on, HTTPS from the VPC only", async () => {
+            const run = await planStack(stack);
+            const interfaces = ofType(run, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => inputs(e)["vpcEndpointType"] === "Interface");
+            const sgs = ofType(run, "aws:ec2/securityGroup:SecurityGroup").filter((s) => s.name === "network-vpce");
+            if (stack === "dev") {
+                assert.deepEqual([interfaces.length, sgs.length], [0, 0]);
+                return;
+            }
+            assert.deepEqual(
+                interfaces.map((e) => inputs(e)["serviceName"]).sort(),
+                ["ecr.api", "ecr.dkr", "kms", "logs", "secretsmanager", "sts"].map((s) => `com.amazonaws.eu-west-1.${s}`),
+            );
+            const dataSubnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => /^network-data-\d$/.test(s.name)).map((s) => s.urn);
+            assert.equal(dataSubnets.length, azs);
+            const [sg] = sgs;
+            for (const e of interfaces) {
+                assert.equal(inputs(e)["privateDnsEnabled"], true);
+                assert.deepEqual([...e.propertyDependencies["subnetIds"]].sort(), [...dataSubnets].sort(), "in the data subnets");
+                assert.equal((inputs(e)["subnetIds"] as string[]).length, azs);
+                assert.deepEqual(e.propertyDependencies["securityGroupIds"], [sg.urn]);
+                assert.equal((inputs(e)["tags"] as Tags)["platform:stack"], stack);
+            }
+            // The security group admits exactly TCP 443 from the VPC block, nothing inline.
+            assert.equal(inputs(sg)["ingress"], undefined);
+            const rules = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => (r.propertyDependencies["securityGroupId"] ?? []).includes(sg.urn));
+            assert.deepEqual(
+                rules.map((r) => { const i = inputs(r); return [i["ipProtocol"], i["fromPort"], i["toPort"], i["cidrIpv4"]]; }),
+                [["tcp", 443, 443, "10.20.0.0/16"]],
+            );
         });
 
         it("leaves the default security group with no rules", async () => {
@@ -103,5 +136,33 @@ describe("network: flow-logs trust policy", () => {
             StringEquals: { "aws:SourceAccount": "123456789012" },
             ArnLike: { "aws:SourceArn": "arn:aws-cn:ec2:cn-north-1:123456789012:vpc-flow-log/*" },
         });
+    });
+});
+
+describe("network: interface endpoint arguments", () => {
+    it("one endpoint per service, named after it, in the given subnets with private DNS", () => {
+        const a = interfaceEndpointArgs("ecr.dkr", { clusterName: "platform-x", region: "us-east-2", vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], tags: { t: "1" } }, "sg-1");
+        assert.deepEqual(a, {
+            vpcId: "vpc-1",
+            serviceName: "com.amazonaws.us-east-2.ecr.dkr",
+            vpcEndpointType: "Interface",
+            subnetIds: ["subnet-a", "subnet-b"],
+            securityGroupIds: ["sg-1"],
+            privateDnsEnabled: true,
+            tags: { t: "1", Name: "platform-x-ecr.dkr" },
+        });
+        assert.deepEqual(INTERFACE_ENDPOINT_SERVICES.map((s) => endpointResourceName("network", s)), [
+            "network-vpce-sts", "network-vpce-secretsmanager", "network-vpce-kms", "network-vpce-ecr-api", "network-vpce-ecr-dkr", "network-vpce-logs",
+        ]);
+    });
+});
+
+describe("network: interfaceEndpointSubnetCidrs (what services pass as aws.vpcEndpointCidrs)", () => {
+    const account = { accountId: pulumi.output("123456789012"), partition: pulumi.output("aws"), dnsSuffix: pulumi.output("amazonaws.com"), region: "eu-west-1" };
+    const args = { vpcCidr: "10.30.0.0/16", azCount: 2, natStrategy: "single" as const, clusterName: "platform-t", region: "eu-west-1", logRetentionDays: 14, account, tags: {} };
+    it("is the data subnets when interface endpoints exist, empty otherwise", () => {
+        assert.deepEqual(new Network("net-a", { ...args, interfaceEndpoints: ["sts", "kms"] }).interfaceEndpointSubnetCidrs, ["10.30.224.0/24", "10.30.225.0/24"]);
+        assert.deepEqual(new Network("net-b", args).interfaceEndpointSubnetCidrs, []);
+        assert.deepEqual(new Network("net-c", { ...args, interfaceEndpoints: [] }).interfaceEndpointSubnetCidrs, []);
     });
 });

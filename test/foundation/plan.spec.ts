@@ -22,7 +22,7 @@ describe("offline plan", () => {
             const { report, exitCode } = await plan({ stack });
             assert.equal(exitCode, 0, report.policies.violations.map((v) => `${v.policy}: ${v.message}`).join("\n"));
             const json = report.json;
-            assert.deepEqual(Object.keys(json), ["project", "stack", "resources", "outputs", "policies", "summary"]);
+            assert.deepEqual(Object.keys(json), ["project", "stack", "resources", "outputs", "policies", "summary", "capacity"]);
             assert.equal(json.project, "platform");
             assert.equal(json.stack, stack);
             assert.deepEqual(Object.keys(json.policies), ["packs", "violations"]);

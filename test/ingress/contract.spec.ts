@@ -1,13 +1,12 @@
 // The IngressContract the layer hands to the service layer, from a directly constructed component.
 import * as assert from "assert";
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ENVIRONMENT_DEFAULTS } from "../../infra/config";
 import { IngressSettings } from "../../infra/ingress/config";
 import { Ingress } from "../../infra/ingress";
 import { planSubnets } from "../../infra/network/subnets";
 import { MockCloud } from "../../tools/offline/mocks";
+import { fakeCluster } from "../fakeContracts";
 
 // Internal to @pulumi/pulumi (as in tools/offline/run.ts): resolves once every outstanding registration is done.
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
@@ -17,22 +16,9 @@ function value<T>(o: pulumi.Output<T>): Promise<T> {
 }
 
 function build(name: string, settings: IngressSettings, protectStateful: boolean): Ingress {
-    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: "{}" });
-    const systemNodeGroup = new aws.eks.NodeGroup(`${name}-system`, {
-        clusterName: "contract-test",
-        nodeRoleArn: "arn:aws:iam::123456789012:role/nodes",
-        subnetIds: ["subnet-0123456789abcdef0"],
-        scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 3 },
-    });
-    const podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName: "contract-test", addonName: "eks-pod-identity-agent" });
     return new Ingress(name, {
-        clusterName: pulumi.output("contract-test"),
-        stackName: "contract-test",
+        cluster: fakeCluster(name),
         vpcId: "vpc-0123456789abcdef0",
-        region: "eu-west-1",
-        provider,
-        systemNodeGroup,
-        podIdentityAgent,
         publicSubnetIds: ["subnet-0a", "subnet-0b"],
         publicSubnetCidrs: planSubnets("10.30.0.0/16", 2).public,
         settings,

@@ -1,6 +1,8 @@
 // IAM documents of the ingress layer: the controller policy against upstream's iam_policy.json statements
 // (transcribed in fixtures/upstream.ts), the external-dns zone scope and the access-log bucket policy.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { Statement } from "../../infra/lib/iamDocuments";
 import { accessLogBucketPolicy, externalDnsPolicy, loadBalancerControllerPolicy } from "../../infra/ingress/iam";
 import { inputs, one, planStack } from "../helpers";
@@ -31,6 +33,16 @@ describe("ingress IAM: AWS Load Balancer Controller policy", () => {
         const sids = loadBalancerControllerPolicy().Statement.map((s) => s.Sid);
         assert.ok(sids.every((sid) => /^[A-Za-z0-9]+$/.test(sid)));
         assert.strictEqual(new Set(sids).size, sids.length);
+    });
+
+    it("docs and code describe the comparison the test makes: a cited transcription, no verbatim or checksummed copy", () => {
+        const root = path.join(__dirname, "..", "..");
+        assert.ok(fs.existsSync(path.join(root, "test/ingress/fixtures/upstream.ts")));
+        for (const file of ["docs/ingress.md", "infra/ingress/iam.ts"]) {
+            const text = fs.readFileSync(path.join(root, file), "utf8").replace(/\s+/g, " ");
+            assert.ok(text.includes("test/ingress/fixtures/upstream.ts"), `${file} names the transcription`);
+            assert.ok(!/verbatim copy of the (upstream )?file|sha256-checked/.test(text), `${file} claims a verbatim, checksummed copy`);
+        }
     });
 
     it("does not grant wafv2:ListWebACLs (the ACL is pinned by ARN, not looked up by name)", () => {

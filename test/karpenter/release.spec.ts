@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/offline/recorder";
 import { ProgramRun } from "../../tools/offline/run";
 import { charts } from "../../infra/lib/charts";
-import { SYSTEM_NODE_TOLERATION } from "../../infra/cluster";
+import { SYSTEM_NODE_TOLERATION } from "../../infra/lib/placement";
 import { inputs, one, planStack } from "../helpers";
 
 function assertDependsOn(r: RecordedResource, on: RecordedResource, what: string): void {

@@ -1,6 +1,9 @@
 // Pod Security Standards policies: every workload kind, inheritance, init/ephemeral containers, unknowns.
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { policies } from "../../policies/pack";
+import { PolicyPackConfigFile } from "../../tools/offline/policyRunner";
 import { DEPLOYMENT, Json, UNKNOWN, WORKLOAD_KINDS, check, goodContainer, goodPodSpec, names, of, pdb, resource, workloadResource } from "./helpers";
 
 const PSS = policies.map((p) => p.name).filter((n) => n.startsWith("pss-")).sort();
@@ -40,7 +43,7 @@ describe("policies: Pod Security Standards", () => {
     it("has exactly the Baseline and Restricted controls the standard defines", () => {
         assert.deepEqual(PSS, [
             "pss-apparmor", "pss-capabilities-baseline", "pss-capabilities-restricted", "pss-host-namespaces", "pss-host-path",
-            "pss-host-ports", "pss-host-process", "pss-privilege-escalation", "pss-privileged", "pss-proc-mount",
+            "pss-host-ports", "pss-host-process", "pss-privilege-escalation", "pss-privileged", "pss-proc-mount", "pss-proc-mount-restricted",
             "pss-run-as-non-root", "pss-run-as-non-root-user", "pss-seccomp-baseline", "pss-seccomp-restricted", "pss-selinux",
             "pss-sysctls", "pss-volume-types",
         ]);
@@ -98,6 +101,50 @@ describe("policies: Pod Security Standards", () => {
         it("user-namespaced pods (hostUsers: false) are exempt from runAsNonRoot and runAsUser", async () => {
             const spec = goodPodSpec({ hostUsers: false, securityContext: { runAsUser: 0, seccompProfile: { type: "RuntimeDefault" } } });
             assert.deepEqual(await pssViolations(spec), []);
+        });
+    });
+
+    describe("procMount: Baseline relaxes it for user-namespaced pods, Restricted does not (policy version 1.35)", () => {
+        // check_procMount_baseline.go (procMount_1_35_baseline) and check_procMount_restricted.go (procMount_1_35_restricted),
+        // kubernetes/kubernetes staging/src/k8s.io/pod-security-admission/policy, v1.35.
+        const unmasked = (hostUsers: boolean | undefined, container = "app") =>
+            goodPodSpec({
+                ...(hostUsers !== undefined ? { hostUsers } : {}),
+                containers: [goodContainer(container, { securityContext: { ...(goodContainer().securityContext as Json), procMount: "Unmasked" } })],
+            });
+        it("Baseline: Unmasked fails without user namespaces (hostUsers unset or true), naming container and value", async () => {
+            for (const hostUsers of [undefined, true]) {
+                const vs = await check([workloadResource(DEPLOYMENT, unmasked(hostUsers)), pdb("app")]);
+                assert.equal(of(vs, "pss-proc-mount").length, 1, `hostUsers ${String(hostUsers)}`);
+                assert.match(of(vs, "pss-proc-mount")[0].message, /container "app" must not set securityContext.procMount to "Unmasked"/);
+            }
+        });
+        it("Baseline: Unmasked passes for a pod with hostUsers: false", async () => {
+            const vs = await check([workloadResource(DEPLOYMENT, unmasked(false)), pdb("app")]);
+            assert.deepEqual(of(vs, "pss-proc-mount"), []);
+        });
+        it("Restricted: Unmasked fails with or without user namespaces", async () => {
+            for (const hostUsers of [undefined, true, false]) {
+                const vs = await check([workloadResource(DEPLOYMENT, unmasked(hostUsers)), pdb("app")]);
+                assert.equal(of(vs, "pss-proc-mount-restricted").length, 1, `hostUsers ${String(hostUsers)}`);
+                assert.match(of(vs, "pss-proc-mount-restricted")[0].message, /container "app" must not set securityContext.procMount to "Unmasked" \(only "Default"\)/);
+            }
+        });
+        it("a user-namespaced Unmasked pod fails only the Restricted control (advisory in dev, mandatory in prod)", async () => {
+            assert.deepEqual(await pssViolations(unmasked(false)), ["pss-proc-mount-restricted"]);
+            for (const [stack, level] of [["dev", "advisory"], ["prod", "mandatory"]] as const) {
+                const config = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policies", "config", `${stack}.json`), "utf8")) as PolicyPackConfigFile;
+                const vs = await check([workloadResource(DEPLOYMENT, unmasked(false)), pdb("app")], config);
+                assert.deepEqual(names(vs).filter((n) => n.startsWith("pss-")), ["pss-proc-mount-restricted"], stack);
+                assert.equal(of(vs, "pss-proc-mount-restricted")[0].enforcement, level, stack);
+            }
+        });
+        it("both levels pass Default and unset, user-namespaced or not", async () => {
+            for (const hostUsers of [undefined, false]) {
+                const spec = goodPodSpec({ ...(hostUsers !== undefined ? { hostUsers } : {}), containers: [goodContainer("app", { securityContext: { ...(goodContainer().securityContext as Json), procMount: "Default" } })] });
+                assert.deepEqual(await pssViolations(spec), []);
+                assert.deepEqual(await pssViolations(goodPodSpec(hostUsers !== undefined ? { hostUsers } : {})), []);
+            }
         });
     });
 
@@ -211,7 +258,7 @@ describe("policies: Pod Security Standards", () => {
     });
 
     describe("volume types", () => {
-        it("configMap, secret, projected, emptyDir, csi, ephemeral, downwardAPI and persistentVolumeClaim pass", async () => {
+        it("configMap, secret, projected, emptyDir, csi, ephemeral, image, downwardAPI and persistentVolumeClaim pass", async () => {
             const volumes = [
                 { name: "a", configMap: { name: "c" } },
                 { name: "b", secret: { secretName: "s" } },
@@ -221,6 +268,7 @@ describe("policies: Pod Security Standards", () => {
                 { name: "f", ephemeral: { volumeClaimTemplate: { spec: {} } } },
                 { name: "g", downwardAPI: { items: [] } },
                 { name: "h", persistentVolumeClaim: { claimName: "data" } },
+                { name: "j", image: { reference: "ghcr.io/example/models:1.0.0", pullPolicy: "IfNotPresent" } }, // kubernetes#130394 (1.33)
                 { name: "i" }, // defaulted to emptyDir by the API server
             ];
             assert.deepEqual(await pssViolations(goodPodSpec({ volumes })), []);

@@ -32,6 +32,7 @@ export const WORKLOAD_POLICY_NAMES = [
     "pss-run-as-non-root",
     "pss-run-as-non-root-user",
     "pss-seccomp-restricted",
+    "pss-proc-mount-restricted",
     "pss-volume-types",
     "workload-resources",
     "workload-probes",

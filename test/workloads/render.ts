@@ -40,6 +40,7 @@ export function render(build: (provider: k8s.Provider) => void, stack = "test"):
             stackConfig: { project: "platform", stack, config: {}, secretKeys: [], region: "eu-west-1" },
             resources: recorder.resources,
             outputs: {},
+            componentOutputs: recorder.outputs,
         };
     });
     queue = run.catch(() => undefined);
@@ -103,5 +104,6 @@ export function fakeData(): DataContract {
             securityGroupId: pulumi.output("sg-0fedcba9876543210"),
         },
         dataSubnetCidrs: DATA_CIDRS,
+        kmsKeyArn: pulumi.output("arn:aws:kms:eu-west-1:123456789012:key/0b7d4b3c-data"),
     };
 }

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { NamespaceBaseline } from "../../infra/workloads/namespace";
-import { ProductionService } from "../../infra/workloads/service";
+import { ProductionService, resolveServiceArgs } from "../../infra/workloads/service";
+import { networkPolicySpec } from "../../infra/workloads/service/manifests/networkPolicy";
 import { RecordedResource } from "../../tools/offline/recorder";
 import { ProgramRun } from "../../tools/offline/run";
 import { Inputs, inputs, ofType } from "../helpers";
@@ -357,7 +358,7 @@ describe("workloads: ProductionService", () => {
             ]);
         });
 
-        it("allows egress only to DNS, the Pod Identity agent (with aws set) and the named CIDRs/ports", () => {
+        it("allows egress only to DNS, the Pod Identity agent and AWS APIs over HTTPS (with aws set) and the named CIDRs/ports", () => {
             const spec = at(object(all, NETPOL, "api").i, "spec") as Inputs;
             assert.deepStrictEqual(spec["egress"], [
                 {
@@ -368,6 +369,11 @@ describe("workloads: ProductionService", () => {
                 // pod-id-agent-setup "Considerations"; the injected AWS_CONTAINER_CREDENTIALS_FULL_URI is
                 // http://169.254.170.23/v1/credentials). Default-deny egress blocks it otherwise.
                 { to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
+                // The regional AWS APIs: HTTPS to any non-private address (no RFC 1918 range, no link-local).
+                {
+                    to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] } }],
+                    ports: [{ protocol: "TCP", port: 443 }],
+                },
                 { to: DATA_CIDRS.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 5432 }] },
                 { to: DATA_CIDRS.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 6379 }] },
             ]);
@@ -379,6 +385,28 @@ describe("workloads: ProductionService", () => {
             assert.strictEqual(agent(all).length, 1);
             assert.strictEqual(agent(minimal).length, 0);
             assert.strictEqual(agent(prod).length, 0);
+        });
+
+        it("opens HTTPS to the AWS APIs only for a service with aws set, and never to private or link-local ranges", () => {
+            const https = (run: ProgramRun) =>
+                (at(object(run, NETPOL, "api").i, "spec.egress") as Inputs[]).filter((r) => JSON.stringify(r["ports"]).includes("443"));
+            assert.strictEqual(https(minimal).length, 0);
+            assert.strictEqual(https(prod).length, 0);
+            const [rule] = https(all);
+            const block = (rule["to"] as { ipBlock: { cidr: string; except: string[] } }[])[0].ipBlock;
+            for (const privateRange of ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"]) assert.ok(block.except.includes(privateRange), privateRange);
+            assert.deepStrictEqual(rule["ports"], [{ protocol: "TCP", port: 443 }]);
+        });
+
+        it("with VPC interface endpoints (aws.vpcEndpointCidrs), also HTTPS to the endpoint subnets, which the public rule excludes", () => {
+            const cidrs = ["10.20.224.0/24", "10.20.225.0/24"];
+            const args = { ...allOptionsArgs(), aws: { ...allOptionsArgs().aws!, vpcEndpointCidrs: cidrs } };
+            const egress = networkPolicySpec(args, resolveServiceArgs("api", args), SELECTOR).egress as Inputs[];
+            assert.deepStrictEqual(egress.filter((r) => JSON.stringify(r).includes("10.20.22")), [
+                { to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 443 }] },
+            ]);
+            const plain = networkPolicySpec(allOptionsArgs(), resolveServiceArgs("api", allOptionsArgs()), SELECTOR).egress as Inputs[];
+            assert.strictEqual(egress.length, plain.length + 1);
         });
 
         it("an internal service with no callers named admits nothing and reaches only DNS", () => {

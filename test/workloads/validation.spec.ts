@@ -105,6 +105,15 @@ describe("workloads: ProductionService argument validation", () => {
         assert.match(problems(minimalArgs(), "My_Api")[0], /^name: expected a DNS-1035 label.*found "My_Api"$/);
     });
 
+    it("rejects VPC endpoint CIDRs that are not subnet blocks (aws.vpcEndpointCidrs)", () => {
+        const aws = allOptionsArgs().aws!;
+        assert.deepStrictEqual(problems({ ...allOptionsArgs(), aws: { ...aws, vpcEndpointCidrs: ["10.20.224.0/24"] } }), []);
+        assert.deepStrictEqual(problems({ ...allOptionsArgs(), aws: { ...aws, vpcEndpointCidrs: ["0.0.0.0/0", "10.20.224.1/24"] } }), [
+            'aws.vpcEndpointCidrs[0]: expected the CIDR of a subnet holding VPC interface endpoints (like 10.20.224.0/24), found "0.0.0.0/0"',
+            'aws.vpcEndpointCidrs[1]: expected the CIDR of a subnet holding VPC interface endpoints (like 10.20.224.0/24), found "10.20.224.1/24"',
+        ]);
+    });
+
     it("lists every problem at once, in an error naming the service", () => {
         assert.throws(
             () => resolveServiceArgs("api", { ...prodArgs(), image: "api:latest", replicas: 0 }),

@@ -168,6 +168,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 const id = str(inputs["replicationGroupId"], name).toLowerCase();
                 const port = typeof inputs["port"] === "number" ? inputs["port"] : 6379;
                 const host = `${id}.${hex(seed, 6)}.${this.opts.region.replace(/-/g, "")}.cache.amazonaws.com`;
+                // Cluster mode disabled: ElastiCache names the member cache clusters <group id>-001, -002...
+                // (one per numCacheClusters). The provider stores them as a set, so their order is not
+                // guaranteed: returned last-first here, so a program that assumes an order is caught.
+                const members = typeof inputs["numCacheClusters"] === "number" ? inputs["numCacheClusters"] : 1;
+                const memberClusters = Array.from({ length: members }, (_, i) => `${id}-${String(i + 1).padStart(3, "0")}`).reverse();
                 return {
                     id,
                     state: {
@@ -176,6 +181,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
                         primaryEndpointAddress: `master.${host}`,
                         readerEndpointAddress: `replica.${host}`,
                         configurationEndpointAddress: null,
+                        memberClusters,
                         port,
                     },
                 };

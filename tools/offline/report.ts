@@ -21,6 +21,14 @@ export interface PlanJson {
     outputs: Record<string, unknown>;
     policies: { packs: string[]; violations: PolicyViolation[] };
     summary: { resources: number; byType: Record<string, number> };
+    /** Pod demand per node pool and the system-node check (infra/lib/capacity.ts), as the Platform reported it. */
+    capacity?: CapacityJson;
+}
+
+export interface CapacityJson {
+    pools: { pool: string; pods: number; cpuMillis: number; memoryMiB: number; perNodeCpuMillis: number; perNodeMemoryMiB: number; components: string[] }[];
+    system: { instanceType: string; nodes: number; allocatableCpuMillis: number; allocatableMemoryMiB: number; requestedCpuMillis: number; requestedMemoryMiB: number; notice?: string };
+    platformPoolLimits: { cpu: string; memory: string };
 }
 
 export interface PlanReport {
@@ -69,6 +77,8 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
         layers.set(layer, [...(layers.get(layer) ?? []), r]);
     }
 
+    const platform = sorted.find((r) => r.type === PLATFORM_TYPE);
+    const capacity = platform ? (plainValue(run.componentOutputs.get(platform.urn)?.["capacity"]) as CapacityJson | undefined) : undefined;
     const json: PlanJson = {
         project: run.stackConfig.project,
         stack: run.stackConfig.stack,
@@ -84,6 +94,7 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
         outputs: plainValue(run.outputs) as Record<string, unknown>,
         policies: { packs: policies.length > 0 ? [`${PACK_NAME}@${PACK_VERSION}`] : [], violations },
         summary: { resources: declared.length, byType: countBy(declared, (r) => r.type) },
+        ...(capacity ? { capacity } : {}),
     };
     return {
         json,
@@ -123,6 +134,22 @@ export function renderReport(report: PlanReport, opts: { elapsedMs?: number; jso
     lines.push("By type:");
     for (const [type, n] of Object.entries(json.summary.byType)) lines.push(`  ${String(n).padStart(4)}  ${type}`);
     lines.push("");
+    if (json.capacity) {
+        const c = json.capacity;
+        lines.push("Capacity (requests the platform pins to each pool):");
+        for (const p of c.pools) {
+            const perNode = p.perNodeCpuMillis > 0 ? ` + ${p.perNodeCpuMillis}m / ${p.perNodeMemoryMiB}Mi per node (DaemonSets)` : "";
+            lines.push(`  ${p.pool.padEnd(9)} ${String(p.pods).padStart(3)} pods  ${String(p.cpuMillis).padStart(6)}m CPU  ${String(p.memoryMiB).padStart(6)}Mi${perNode}`);
+        }
+        const s = c.system;
+        lines.push(
+            s.notice
+                ? `  system nodes: ${s.notice}`
+                : `  system nodes at minSize: ${s.nodes} x ${s.instanceType} offer ${s.allocatableCpuMillis}m / ${s.allocatableMemoryMiB}Mi after DaemonSets; pinned ${s.requestedCpuMillis}m / ${s.requestedMemoryMiB}Mi (${Math.round((100 * s.requestedCpuMillis) / Math.max(1, s.allocatableCpuMillis))}% CPU, ${Math.round((100 * s.requestedMemoryMiB) / Math.max(1, s.allocatableMemoryMiB))}% memory)`,
+        );
+        lines.push(`  platform pool limits: ${c.platformPoolLimits.cpu} CPU / ${c.platformPoolLimits.memory} (Karpenter NodePool "platform")`);
+        lines.push("");
+    }
     const notices = json.outputs["notices"];
     if (Array.isArray(notices) && notices.length > 0) {
         lines.push("Notices:");

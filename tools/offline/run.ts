@@ -123,6 +123,8 @@ export interface ProgramRun {
     resources: RecordedResource[];
     /** Stack outputs in wire form (secrets still marked). */
     outputs: Record<string, WireValue>;
+    /** Outputs every component registered (registerOutputs), by URN, in wire form. */
+    componentOutputs: Map<string, Record<string, WireValue>>;
 }
 
 /** The program failed before or while declaring resources; `message` is what the user should read. */
@@ -200,5 +202,5 @@ async function runOnce(stackConfig: StackConfig, programPath: string): Promise<P
     }
     const stack = recorder.resources.find((r) => r.type === STACK_TYPE);
     const outputs = (stack && recorder.outputs.get(stack.urn)) ?? {};
-    return { stackConfig, resources: recorder.resources, outputs };
+    return { stackConfig, resources: recorder.resources, outputs, componentOutputs: recorder.outputs };
 }

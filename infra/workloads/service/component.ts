@@ -1,0 +1,105 @@
+// ProductionService: the golden path. An application team fills a handful of typed fields and gets a
+// Deployment that survives rollouts, node drains, spot interruptions and zone loss without dropping
+// requests, behind a ClusterIP Service and (optionally) the platform's shared ALB.
+// Every argument is validated (resolve.ts) before any resource is declared; the specs are built by the
+// functions in manifests/. docs/workloads.md explains every default.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { WorkloadIdentity } from "../../lib/workloadIdentity";
+import { ProductionServiceArgs } from "./args";
+import { autoscalerSpec } from "./manifests/autoscaler";
+import { deploymentSpec } from "./manifests/deployment";
+import { ingressArgs } from "./manifests/ingress";
+import { networkPolicySpec } from "./manifests/networkPolicy";
+import { ResolvedService, resolveServiceArgs } from "./resolve";
+
+export class ProductionService extends pulumi.ComponentResource {
+    readonly settings: ResolvedService;
+    readonly serviceAccount: k8s.core.v1.ServiceAccount;
+    readonly deployment: k8s.apps.v1.Deployment;
+    readonly service: k8s.core.v1.Service;
+    readonly ingress: k8s.networking.v1.Ingress | undefined;
+    readonly identity: WorkloadIdentity | undefined;
+    /** https://<host> with a domain, undefined otherwise (dev: use the ALB's DNS name). */
+    readonly url: string | undefined;
+
+    constructor(name: string, args: ProductionServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate first: nothing is declared when an argument is wrong.
+        const s = resolveServiceArgs(name, args);
+        super("platform:workloads:ProductionService", name, {}, opts);
+        this.settings = s;
+        const ns = typeof args.namespace === "string" ? args.namespace : args.namespace.name;
+        // Every namespaced child waits for the labelled Namespace (a component's own dependsOn does not reach its children).
+        const nsDeps: pulumi.Resource[] = typeof args.namespace === "string" ? [] : [args.namespace.namespace];
+        const child = { parent: this, dependsOn: nsDeps };
+        const selector = { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": name };
+        const labels = { ...(args.labels ?? {}), ...selector, "app.kubernetes.io/managed-by": "pulumi", "platform.io/environment": args.environment };
+        const metadata = { name, namespace: ns, labels };
+
+        this.serviceAccount = new k8s.core.v1.ServiceAccount(
+            name,
+            { metadata, automountServiceAccountToken: args.automountServiceAccountToken ?? false },
+            child,
+        );
+        // Pod Identity does not need the automounted API token: its webhook adds its own projected token
+        // volume (audience pods.eks.amazonaws.com) and AWS_CONTAINER_* env vars at pod creation
+        // (aws/amazon-eks-pod-identity-webhook pkg/handler/testdata/containercredentials/rawPodWithoutVolumes.pod.yaml).
+        this.identity = args.aws
+            ? new WorkloadIdentity(
+                  `${name}-identity`,
+                  { clusterName: args.aws.clusterName, namespace: ns, serviceAccount: name, policy: args.aws.policy, tags: args.aws.tags },
+                  { parent: this },
+              )
+            : undefined;
+
+        this.service = new k8s.core.v1.Service(
+            name,
+            {
+                metadata,
+                spec: {
+                    type: "ClusterIP",
+                    selector,
+                    ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+                },
+            },
+            child,
+        );
+
+        this.ingress = args.ingress
+            ? new k8s.networking.v1.Ingress(name, ingressArgs(name, args.ingress, metadata, s), { parent: this, dependsOn: [...nsDeps, this.service] })
+            : undefined;
+        this.url = s.host ? `https://${s.host}` : undefined;
+
+        new k8s.networking.v1.NetworkPolicy(name, { metadata, spec: networkPolicySpec(args, s, selector) }, child);
+
+        // Pods are created after the Service and Ingress (the ALB controller injects readiness gates only
+        // when a TargetGroupBinding exists at pod creation: docs/deploy/pod_readiness_gate.md @ v3.5.0)
+        // and after the Pod Identity association (credentials are injected at pod creation too).
+        // No deadlock: Pulumi's Ingress await needs only the backend's Endpoints object and the ALB hostname
+        // in status, not ready pods (pulumi/pulumi-kubernetes provider/pkg/await/ingress.go).
+        const dependsOn: pulumi.Resource[] = [...nsDeps, this.serviceAccount, this.service];
+        if (this.ingress) dependsOn.push(this.ingress);
+        if (this.identity) dependsOn.push(this.identity);
+
+        this.deployment = new k8s.apps.v1.Deployment(
+            name,
+            { metadata, spec: deploymentSpec(name, args, s, selector, labels) },
+            { parent: this, dependsOn },
+        );
+
+        new k8s.policy.v1.PodDisruptionBudget(
+            name,
+            { metadata, spec: { selector: { matchLabels: selector }, ...s.disruptionBudget } },
+            child,
+        );
+
+        if (s.autoscaling) {
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                name,
+                { metadata, spec: autoscalerSpec(name, s.autoscaling) },
+                { parent: this, dependsOn: [...nsDeps, this.deployment] },
+            );
+        }
+        this.registerOutputs({ url: this.url });
+    }
+}

@@ -1,0 +1,7 @@
+// ProductionService, the golden path: arguments (args.ts), validation and defaults (resolve.ts), shared
+// rendering helpers (render.ts), one spec builder per kind (manifests/), the component (component.ts).
+// The public names are the same as before the split.
+export * from "./args";
+export { DEFAULT_PROBES, type ResolvedService, ServiceArgsError, imageProblem, resolveServiceArgs } from "./resolve";
+export { ALB, AWS_API_EGRESS, POD_IDENTITY_AGENT_EGRESS } from "./render";
+export { ProductionService } from "./component";

@@ -1,0 +1,115 @@
+// The Deployment spec: zero-unavailable rolling updates, restricted-profile security context, zone and
+// host spread, the three probes, a preStop sleep covering the ALB deregistration, writable emptyDirs only
+// where declared.
+import * as k8s from "@pulumi/kubernetes";
+import { CAPACITY_TYPE_LABEL } from "../../labels";
+import { ProductionServiceArgs } from "../args";
+import { renderProbe } from "../render";
+import { ResolvedService } from "../resolve";
+
+function volumesAndMounts(args: ProductionServiceArgs): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[] } {
+    const volumes: k8s.types.input.core.v1.Volume[] = [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }];
+    const mounts: k8s.types.input.core.v1.VolumeMount[] = [{ name: "tmp", mountPath: "/tmp" }];
+    for (const [i, p] of (args.writablePaths ?? []).entries()) {
+        volumes.push({ name: `writable-${i}`, emptyDir: { sizeLimit: "256Mi" } });
+        mounts.push({ name: `writable-${i}`, mountPath: p });
+    }
+    for (const [i, c] of (args.configMounts ?? []).entries()) {
+        volumes.push({ name: `config-${i}`, configMap: { name: c.name } });
+        mounts.push({ name: `config-${i}`, mountPath: c.mountPath, readOnly: true, ...(c.subPath ? { subPath: c.subPath } : {}) });
+    }
+    return { volumes, mounts };
+}
+
+function containerEnv(args: ProductionServiceArgs): k8s.types.input.core.v1.EnvVar[] {
+    return [
+        ...Object.entries(args.env ?? {}).map(([n, value]) => ({ name: n, value })),
+        ...Object.entries(args.secretEnv ?? {}).map(([n, ref]) => ({
+            name: n,
+            valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
+        })),
+    ];
+}
+
+export function deploymentSpec(
+    name: string,
+    args: ProductionServiceArgs,
+    s: ResolvedService,
+    selector: Record<string, string>,
+    labels: Record<string, string>,
+): k8s.types.input.apps.v1.DeploymentSpec {
+    const automount = args.automountServiceAccountToken ?? false;
+    const { volumes, mounts } = volumesAndMounts(args);
+    const seccompProfile = { type: "RuntimeDefault" };
+    const spread = (topologyKey: string, whenUnsatisfiable: string): k8s.types.input.core.v1.TopologySpreadConstraint => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable,
+        labelSelector: { matchLabels: selector },
+        // Count only the pods of the same ReplicaSet, so a rollout's new pods spread on their own.
+        matchLabelKeys: ["pod-template-hash"],
+        // Nodes whose taints the pod does not tolerate (system nodes) are not spread domains.
+        nodeTaintsPolicy: "Honor",
+    });
+    return {
+        // With an HPA the Deployment leaves spec.replicas unset: a fixed count would be reset on
+        // every `pulumi up` and fight the autoscaler.
+        ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
+        revisionHistoryLimit: s.revisionHistoryLimit,
+        selector: { matchLabels: selector },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: s.maxSurge } },
+        template: {
+            // A mounted token is declared, so the workload-service-account policy can tell intent from oversight.
+            metadata: automount ? { labels, annotations: { "platform.io/needs-service-account-token": "true" } } : { labels },
+            spec: {
+                serviceAccountName: name,
+                automountServiceAccountToken: automount,
+                enableServiceLinks: false,
+                terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
+                securityContext: {
+                    runAsNonRoot: true,
+                    runAsUser: s.runAsUser,
+                    runAsGroup: s.runAsGroup,
+                    fsGroup: s.runAsGroup,
+                    seccompProfile,
+                },
+                ...(args.capacityType === "on-demand" ? { nodeSelector: { [CAPACITY_TYPE_LABEL]: "on-demand" } } : {}),
+                topologySpreadConstraints: [
+                    spread("topology.kubernetes.io/zone", s.zoneSpread),
+                    spread("kubernetes.io/hostname", "ScheduleAnyway"),
+                ],
+                containers: [
+                    {
+                        name: "app",
+                        image: args.image,
+                        imagePullPolicy: "IfNotPresent",
+                        ports: [{ name: "http", containerPort: s.port, protocol: "TCP" }],
+                        env: containerEnv(args),
+                        resources: { requests: s.requests, limits: s.limits },
+                        startupProbe: renderProbe(s.probes.startup, s.port),
+                        readinessProbe: renderProbe(s.probes.readiness, s.port),
+                        livenessProbe: renderProbe(s.probes.liveness, s.port),
+                        lifecycle: {
+                            // Native sleep action (KEP-3960: alpha 1.29, beta and on by default 1.30,
+                            // GA 1.34; every supported EKS version here is >= 1.32). Unlike
+                            // exec ["sleep", "N"] it needs no sleep binary (distroless images work).
+                            preStop: { sleep: { seconds: s.preStopSleepSeconds } },
+                        },
+                        securityContext: {
+                            runAsNonRoot: true,
+                            runAsUser: s.runAsUser,
+                            runAsGroup: s.runAsGroup,
+                            allowPrivilegeEscalation: false,
+                            privileged: false,
+                            readOnlyRootFilesystem: true,
+                            capabilities: { drop: ["ALL"] },
+                            seccompProfile,
+                        },
+                        volumeMounts: mounts,
+                    },
+                ],
+                volumes,
+            },
+        },
+    };
+}
