@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster, ClusterOutputs } from "./cluster";
 import { PlatformConfig } from "./config";
 import { DataOutputs, DataTier } from "./data";
+import { Delivery, DeliveryOutputs } from "./delivery";
 import { Ingress, IngressOutputs } from "./ingress";
 import { Karpenter, KarpenterOutputs } from "./karpenter";
 import { resolveAccountContext } from "./lib/account";
@@ -22,7 +23,8 @@ export type PlatformOutputs = {
     KarpenterOutputs &
     DataOutputs &
     IngressOutputs &
-    WorkloadsOutputs;
+    WorkloadsOutputs &
+    DeliveryOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
 export interface CapacityReport {
@@ -38,6 +40,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly data: DataTier;
     readonly ingress: Ingress;
     readonly workloads: Workloads;
+    readonly delivery: Delivery;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
 
@@ -125,7 +128,10 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.workloads];
+        // CI's way into the account (GitHub OIDC roles) and the application image registry: needs nothing from the cluster.
+        this.delivery = new Delivery("delivery", { clusterName: cfg.clusterName, settings: cfg.delivery, account, protectStateful: cfg.protectStatefulResources, tags }, parent);
+
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.workloads, this.delivery];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -136,6 +142,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.data.outputs,
             ...this.ingress.outputs,
             ...this.workloads.outputs,
+            ...this.delivery.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });
     }

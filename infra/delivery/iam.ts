@@ -6,8 +6,13 @@ import type { DeliverySettings } from "./config";
 /** GitHub's OIDC issuer host; IAM condition keys are `<host>:aud` and `<host>:sub`. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
-/** Audience aws-actions/configure-aws-credentials requests by default (README "OIDC Audience", v6.2.3). */
-export const STS_AUDIENCE = "sts.amazonaws.com";
+/**
+ * The token audience: aws-actions/configure-aws-credentials requests `sts.amazonaws.com` by default and
+ * `sts.amazonaws.com.cn` in the China partition (its `audience` input; README "OIDC Audience", v6.2.3).
+ */
+export function stsAudience(dnsSuffix: string): string {
+    return `sts.${dnsSuffix}`;
+}
 
 type GitHub = NonNullable<DeliverySettings["github"]>;
 
@@ -47,7 +52,7 @@ export function publisherSubjects(github: GitHub, publishers: string[], deployEn
  * Trust for GitHub Actions through the account's OIDC provider. StringEquals on both keys (never StringLike with
  * wildcards, never ForAllValues: which passes when the claim is absent); a list under one key matches any of them.
  */
-export function githubTrustPolicy(providerArn: string, subjects: string[]): PolicyDocument {
+export function githubTrustPolicy(providerArn: string, audience: string, subjects: string[]): PolicyDocument {
     if (subjects.length === 0) throw new Error("a GitHub OIDC trust needs at least one sub claim");
     return policyDocument([
         {
@@ -57,7 +62,7 @@ export function githubTrustPolicy(providerArn: string, subjects: string[]): Poli
             Action: "sts:AssumeRoleWithWebIdentity",
             Condition: {
                 StringEquals: {
-                    [`${GITHUB_OIDC_HOST}:aud`]: STS_AUDIENCE,
+                    [`${GITHUB_OIDC_HOST}:aud`]: audience,
                     [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
                 },
             },

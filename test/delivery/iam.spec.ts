@@ -2,7 +2,7 @@
 // state-backend read, the publishers' ECR access, and the ECR lifecycle policy.
 import * as assert from "assert";
 import { lifecyclePolicy } from "../../infra/delivery/ecr";
-import { deploySubjects, ecrPublishPolicy, githubTrustPolicy, previewSubjects, publisherSubjects, stateReadPolicy, subjectPrefix } from "../../infra/delivery/iam";
+import { deploySubjects, ecrPublishPolicy, githubTrustPolicy, previewSubjects, publisherSubjects, stateReadPolicy, stsAudience, subjectPrefix } from "../../infra/delivery/iam";
 
 const GH = { org: "acme", repo: "platform" };
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
@@ -28,7 +28,7 @@ describe("delivery IAM", () => {
     });
 
     it("the trust allows only AssumeRoleWithWebIdentity from the provider, with StringEquals on aud and sub", () => {
-        const doc = githubTrustPolicy(PROVIDER, previewSubjects(GH, "main"));
+        const doc = githubTrustPolicy(PROVIDER, stsAudience("amazonaws.com"), previewSubjects(GH, "main"));
         assert.deepStrictEqual(doc.Statement, [
             {
                 Sid: "GitHubActionsOidc",
@@ -44,7 +44,8 @@ describe("delivery IAM", () => {
             },
         ]);
         assert.ok(!JSON.stringify(doc).includes("*"), "no wildcard in a trust policy");
-        assert.throws(() => githubTrustPolicy(PROVIDER, []), /at least one sub claim/);
+        assert.throws(() => githubTrustPolicy(PROVIDER, "sts.amazonaws.com", []), /at least one sub claim/);
+        assert.strictEqual(stsAudience("amazonaws.com.cn"), "sts.amazonaws.com.cn");
     });
 
     it("state read: list under the prefix, locate the bucket, get objects under the prefix, decrypt with the listed keys; no write", () => {
