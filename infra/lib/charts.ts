@@ -51,6 +51,34 @@ export const charts = {
         version: "1.21.1",
         source: "kubernetes-sigs/external-dns charts/external-dns",
     },
+    // Observability (issue 12). prometheus-community/helm-charts @ ea930bae (2026-08-21): kube-prometheus-stack 88.5.3
+    // (prometheus-operator v0.93.1; subcharts grafana 12.11.1 from grafana-community, kube-state-metrics 8.4.0,
+    // prometheus-node-exporter 4.56.1); prometheus-operator-crds 31.0.1 @ 4529d7bb; YACE 0.47.0 (app v0.67.0) @ 4c55d569;
+    // prometheus-mongodb-exporter 3.22.0 (percona/mongodb_exporter 0.53.0) @ 6a837b0f.
+    prometheusOperatorCrds: {
+        chart: "prometheus-operator-crds",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        version: "31.0.1",
+        source: "prometheus-community/helm-charts charts/prometheus-operator-crds",
+    },
+    kubePrometheusStack: {
+        chart: "kube-prometheus-stack",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        version: "88.5.3",
+        source: "prometheus-community/helm-charts charts/kube-prometheus-stack",
+    },
+    yetAnotherCloudwatchExporter: {
+        chart: "prometheus-yet-another-cloudwatch-exporter",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        version: "0.47.0",
+        source: "prometheus-community/helm-charts charts/prometheus-yet-another-cloudwatch-exporter",
+    },
+    mongodbExporter: {
+        chart: "prometheus-mongodb-exporter",
+        repo: "https://prometheus-community.github.io/helm-charts",
+        version: "3.22.0",
+        source: "prometheus-community/helm-charts charts/prometheus-mongodb-exporter",
+    },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof charts;

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterContract } from "../cluster/contract";
 import { DataContract } from "../data/contract";
 import { IngressContract } from "../ingress/contract";
+import type { ObservabilityContract } from "../observability/contract";
 import { QuotesSettings } from "./config";
 import { QuotesDeployment, deployQuotes } from "./quotes";
 
@@ -19,6 +20,8 @@ export interface WorkloadsArgs {
     data: DataContract;
     quotes: QuotesSettings;
     tags: Record<string, string>;
+    /** With the observability layer: services get ServiceMonitors and SLO rules. */
+    observability?: ObservabilityContract;
 }
 
 /** The flat stack outputs this layer owns. */
@@ -44,6 +47,7 @@ export class Workloads extends pulumi.ComponentResource {
                 data: args.data,
                 settings: args.quotes,
                 tags: args.tags,
+                ...(args.observability ? { observability: args.observability } : {}),
             },
             { parent: this },
         );

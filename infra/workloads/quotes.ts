@@ -16,12 +16,33 @@ import { IngressContract } from "../ingress/contract";
 import { QuotesSettings } from "./config";
 import { NamespaceBaseline } from "./namespace";
 import { ProductionService, SecretEnvRef } from "./service";
+import type { ObservabilityContract } from "../observability/contract";
+import { ServiceSlo } from "../lib/serviceRules";
 
 export const QUOTES_NAME = "quotes";
 export const QUOTES_IMAGE_REPOSITORY = "nginxinc/nginx-unprivileged";
 /** The image's user and group (ARG UID=101 / GID=101 in the upstream Dockerfile). */
 export const NGINX_UNPRIVILEGED_UID = 101;
 export const QUOTES_PORT = 8080;
+/** Loopback port of nginx's stub_status, read by the exporter sidecar. */
+export const QUOTES_STUB_STATUS_PORT = 8081;
+
+/**
+ * The official NGINX Prometheus exporter (nginx/nginx-prometheus-exporter, tag v1.5.3 of 2026-08-14; published as
+ * nginx/nginx-prometheus-exporter:1.5.3 by .github/workflows/release.yml). build/Dockerfile: FROM scratch,
+ * USER 1001:1001, ENTRYPOINT the exporter; flags --nginx.scrape-uri and --web.listen-address (README "Usage").
+ * From stub_status it exports nginx_up, nginx_connections_{active,accepted,handled,reading,writing,waiting} and
+ * nginx_http_requests_total: live request totals, but no status codes and no latency, so the quotes SLO reads its
+ * target group on the ALB (the "alb" indicator) for codes and latency.
+ */
+export const NGINX_EXPORTER = {
+    image: "nginx/nginx-prometheus-exporter:1.5.3",
+    uid: 1001,
+    port: 9113,
+} as const;
+
+/** The sample service's SLO: 99.9 % of requests without a 5xx; static content answers fast. */
+export const QUOTES_SLO: ServiceSlo = { objective: 0.999, latency: { p90: 0.1, p95: 0.25, p99: 0.5 }, indicator: { kind: "alb" } };
 
 /**
  * Server config mounted at /etc/nginx/conf.d. Named quotes.conf (not default.conf) so the image's
@@ -40,6 +61,13 @@ export const QUOTES_NGINX_CONF = `server {
         root  /usr/share/nginx/html;
         index index.html;
     }
+}
+
+# stub_status for the metrics exporter sidecar only: loopback, never reachable from outside the pod
+# (ngx_http_stub_status_module is part of the nginx.org builds the image installs).
+server {
+    listen 127.0.0.1:${QUOTES_STUB_STATUS_PORT};
+    location = /stub_status { stub_status; access_log off; }
 }
 `;
 
@@ -91,6 +119,8 @@ export interface DeployQuotesArgs {
     tags: Record<string, string>;
     /** Connection secrets synced by ExternalSecrets (the seam for the secrets layer; unused for now). */
     secretEnv?: Record<string, SecretEnvRef>;
+    /** With the observability layer: the exporter sidecar, a ServiceMonitor and the SLO rules. */
+    observability?: ObservabilityContract;
 }
 
 export interface QuotesDeployment {
@@ -160,6 +190,20 @@ export function deployQuotes(args: DeployQuotesArgs, opts?: pulumi.ComponentReso
             // nginx finishes in-flight requests on SIGQUIT within a few seconds.
             shutdown: { appShutdownSeconds: 10 },
             ingress: { contract: args.ingress, hostPrefix: QUOTES_NAME },
+            ...(args.observability
+                ? {
+                      serviceMonitor: {
+                          contract: args.observability,
+                          exporter: {
+                              image: NGINX_EXPORTER.image,
+                              args: [`--nginx.scrape-uri=http://127.0.0.1:${QUOTES_STUB_STATUS_PORT}/stub_status`, `--web.listen-address=:${NGINX_EXPORTER.port}`],
+                              port: NGINX_EXPORTER.port,
+                              runAsUser: NGINX_EXPORTER.uid,
+                          },
+                      },
+                      slo: QUOTES_SLO,
+                  }
+                : {}),
             network: {
                 egress: [
                     { description: "PostgreSQL in the data subnets", cidrs: args.data.dataSubnetCidrs, ports: [{ port: db.port }] },

@@ -182,6 +182,6 @@ describe("data: RDS names as the AWS provider validates them", () => {
     });
 
     it("rejects an identifier longer than 63 characters", () => {
-        assert.match(rdsNameProblem(`p${"x".repeat(63)}`, 63) ?? "", /longer than 63 characters/);
+        assert.match(rdsNameProblem(`p${"x".repeat(63)}`, 63) ?? "", /is 64 characters, longer than the 63 allowed/);
     });
 });

@@ -117,7 +117,7 @@ describe("workloads: ProductionService argument validation", () => {
     it("lists every problem at once, in an error naming the service", () => {
         assert.throws(
             () => resolveServiceArgs("api", { ...prodArgs(), image: "api:latest", replicas: 0 }),
-            (e: Error) => e.message.startsWith('ProductionService "api": invalid arguments (2):\n  - image:') && e.message.includes("\n  - replicas:"),
+            (e: Error) => e.message.startsWith('ProductionService "api": invalid arguments (2 problems):\n  - image:') && e.message.includes("\n  - replicas:"),
         );
     });
 

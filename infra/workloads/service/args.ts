@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IngressContract } from "../../ingress/contract";
 import { PolicyDocument } from "../../lib/iamDocuments";
+import { ServiceSlo } from "../../lib/serviceRules";
+import type { ServiceMonitorArgs } from "./monitoring";
 import { NamespaceBaseline } from "../namespace";
 
 /** How a probe checks the container. Ports default to the container's `http` port. */
@@ -150,4 +152,11 @@ export interface ProductionServiceArgs {
         egress?: EgressRule[];
     };
     labels?: Record<string, string>;
+    /**
+     * Prometheus scrapes the service: a ServiceMonitor on its `metrics` port (the app's own port, another app port, or
+     * an exporter sidecar's), and the NetworkPolicy lets the monitoring namespace reach that port.
+     */
+    serviceMonitor?: ServiceMonitorArgs;
+    /** Availability objective, latency thresholds and Apdex T: RED/SLO/Apdex recording rules and alerts. Needs serviceMonitor. */
+    slo?: ServiceSlo;
 }

@@ -5,12 +5,14 @@
 // functions in manifests/. docs/workloads.md explains every default.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceRules } from "../../lib/serviceRules";
 import { WorkloadIdentity } from "../../lib/workloadIdentity";
 import { ProductionServiceArgs } from "./args";
 import { autoscalerSpec } from "./manifests/autoscaler";
 import { deploymentSpec } from "./manifests/deployment";
 import { ingressArgs } from "./manifests/ingress";
 import { networkPolicySpec } from "./manifests/networkPolicy";
+import { METRICS_PORT_NAME, serviceMonitorSpec } from "./monitoring";
 import { ResolvedService, resolveServiceArgs } from "./resolve";
 
 export class ProductionService extends pulumi.ComponentResource {
@@ -20,6 +22,9 @@ export class ProductionService extends pulumi.ComponentResource {
     readonly service: k8s.core.v1.Service;
     readonly ingress: k8s.networking.v1.Ingress | undefined;
     readonly identity: WorkloadIdentity | undefined;
+    /** The ServiceMonitor and the SLO PrometheusRule (monitoring.coreos.com/v1), when asked for. */
+    readonly serviceMonitor: k8s.apiextensions.CustomResource | undefined;
+    readonly sloRule: k8s.apiextensions.CustomResource | undefined;
     /** https://<host> with a domain, undefined otherwise (dev: use the ALB's DNS name). */
     readonly url: string | undefined;
 
@@ -59,7 +64,12 @@ export class ProductionService extends pulumi.ComponentResource {
                 spec: {
                     type: "ClusterIP",
                     selector,
-                    ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+                    ports: [
+                        { name: "http", port: 80, targetPort: "http", protocol: "TCP" },
+                        ...(s.monitoring?.portName === METRICS_PORT_NAME
+                            ? [{ name: METRICS_PORT_NAME, port: s.monitoring.containerPort, targetPort: METRICS_PORT_NAME, protocol: "TCP" }]
+                            : []),
+                    ],
                 },
             },
             child,
@@ -100,6 +110,29 @@ export class ProductionService extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [...nsDeps, this.deployment] },
             );
         }
+        // Monitoring custom resources wait for the observability layer's CRDs and operator (its admission webhook
+        // validates PrometheusRules).
+        const m = s.monitoring;
+        const crOpts = { parent: this, dependsOn: [...nsDeps, ...(m?.contract.ready ?? [])] };
+        this.serviceMonitor = m
+            ? new k8s.apiextensions.CustomResource(
+                  name,
+                  { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata, spec: serviceMonitorSpec(ns, selector, m) },
+                  { ...crOpts, dependsOn: [...crOpts.dependsOn, this.service] },
+              )
+            : undefined;
+        this.sloRule = m?.slo
+            ? new k8s.apiextensions.CustomResource(
+                  `${name}-slo`,
+                  {
+                      apiVersion: "monitoring.coreos.com/v1",
+                      kind: "PrometheusRule",
+                      metadata: { ...metadata, name: `${name}-slo` },
+                      spec: serviceRules({ service: { namespace: ns, name }, slo: m.slo, runbookBaseUrl: m.contract.runbookBaseUrl, alb: m.contract.albServiceMetrics }),
+                  },
+                  crOpts,
+              )
+            : undefined;
         this.registerOutputs({ url: this.url });
     }
 }

@@ -5,3 +5,4 @@ export * from "./args";
 export { DEFAULT_PROBES, type ResolvedService, ServiceArgsError, imageProblem, resolveServiceArgs } from "./resolve";
 export { ALB, AWS_API_EGRESS, POD_IDENTITY_AGENT_EGRESS } from "./render";
 export { ProductionService } from "./component";
+export { METRICS_PORT_NAME, type MetricsExporterArgs, type ServiceMonitorArgs } from "./monitoring";

@@ -3,10 +3,12 @@
 import { isIpv4Cidr } from "../../lib/configSchema";
 import { parseQuantity } from "../quantity";
 import { AutoscalingArgs, ProbeCheck, ProbeSpec, ProbesArgs, ProductionServiceArgs } from "./args";
+import { ResolvedMonitoring, resolveMonitoring } from "./monitoring";
+import { ProblemsError } from "../../lib/problems";
 
-export class ServiceArgsError extends Error {
-    constructor(name: string, readonly problems: string[]) {
-        super(`ProductionService "${name}": invalid arguments (${problems.length}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+export class ServiceArgsError extends ProblemsError {
+    constructor(name: string, problems: string[]) {
+        super(`ProductionService "${name}": invalid arguments`, problems);
         this.name = "ServiceArgsError";
     }
 }
@@ -35,6 +37,8 @@ export interface ResolvedService {
     zoneSpread: "DoNotSchedule" | "ScheduleAnyway";
     disruptionBudget: { maxUnavailable: number } | { minAvailable: number };
     host: string | undefined;
+    /** Metrics scraping and SLO (undefined without serviceMonitor). */
+    monitoring: ResolvedMonitoring | undefined;
 }
 
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -229,6 +233,11 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
         if (!v.secretName || !v.key) problems.push(`secretEnv.${k}: expected a secretName and key, found ${JSON.stringify(v)}`);
     }
 
+    const monitoring = resolveMonitoring(port, args.serviceMonitor, args.slo, problems);
+    const exporterImage = args.serviceMonitor?.exporter?.image;
+    const exporterImageProblem = exporterImage !== undefined ? imageProblem(exporterImage) : undefined;
+    if (exporterImageProblem) problems.push(`serviceMonitor.exporter.${exporterImageProblem}`);
+
     if (problems.length > 0) throw new ServiceArgsError(name, problems);
     return {
         port,
@@ -247,5 +256,6 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
         zoneSpread: args.zoneSpread ?? "DoNotSchedule",
         disruptionBudget,
         host,
+        monitoring,
     };
 }

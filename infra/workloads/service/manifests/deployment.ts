@@ -4,6 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { CAPACITY_TYPE_LABEL } from "../../labels";
 import { ProductionServiceArgs } from "../args";
+import { exporterContainer } from "../monitoring";
 import { renderProbe } from "../render";
 import { ResolvedService } from "../resolve";
 
@@ -83,7 +84,10 @@ export function deploymentSpec(
                         name: "app",
                         image: args.image,
                         imagePullPolicy: "IfNotPresent",
-                        ports: [{ name: "http", containerPort: s.port, protocol: "TCP" }],
+                        ports: [
+                            { name: "http", containerPort: s.port, protocol: "TCP" },
+                            ...(s.monitoring?.appMetricsPort ? [{ name: s.monitoring.portName, containerPort: s.monitoring.containerPort, protocol: "TCP" }] : []),
+                        ],
                         env: containerEnv(args),
                         resources: { requests: s.requests, limits: s.limits },
                         startupProbe: renderProbe(s.probes.startup, s.port),
@@ -107,6 +111,8 @@ export function deploymentSpec(
                         },
                         volumeMounts: mounts,
                     },
+                    // The metrics exporter sidecar (serviceMonitor.exporter), restricted like the app container.
+                    ...(s.monitoring ? [exporterContainer(s.monitoring)].filter((c): c is k8s.types.input.core.v1.Container => c !== undefined) : []),
                 ],
                 volumes,
             },

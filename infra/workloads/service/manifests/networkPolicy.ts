@@ -26,6 +26,15 @@ export function networkPolicySpec(
                 ],
                 ports: [{ protocol: "TCP", port: s.port }],
             },
+            // Prometheus (the observability layer's namespace) scrapes the metrics port.
+            ...(s.monitoring
+                ? [
+                      {
+                          from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: s.monitoring.contract.namespace } } }],
+                          ports: [{ protocol: "TCP", port: s.monitoring.containerPort }],
+                      },
+                  ]
+                : []),
         ].filter((rule) => rule.from.length > 0),
         egress: [
             dnsEgressRule(),
