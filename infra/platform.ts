@@ -12,6 +12,8 @@ import { resolveAccountContext } from "./lib/account";
 import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
 import { ProblemsError } from "./lib/problems";
 import { Network, NetworkOutputs } from "./network";
+import { Observability, ObservabilityOutputs } from "./observability";
+import { Secrets, SecretsOutputs } from "./secrets";
 import { Workloads, WorkloadsOutputs } from "./workloads";
 
 export type PlatformOutputs = {
@@ -23,6 +25,8 @@ export type PlatformOutputs = {
     KarpenterOutputs &
     DataOutputs &
     IngressOutputs &
+    SecretsOutputs &
+    ObservabilityOutputs &
     WorkloadsOutputs &
     DeliveryOutputs;
 
@@ -39,6 +43,8 @@ export class Platform extends pulumi.ComponentResource {
     readonly karpenter: Karpenter;
     readonly data: DataTier;
     readonly ingress: Ingress;
+    readonly secrets: Secrets;
+    readonly observability: Observability;
     readonly workloads: Workloads;
     readonly delivery: Delivery;
     readonly outputs: PlatformOutputs;
@@ -120,18 +126,55 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
+        this.secrets = new Secrets(
+            "secrets",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                data: this.data.contract,
+                settings: cfg.secrets,
+                vpcCidr: cfg.vpcCidr,
+                protectStateful: cfg.protectStatefulResources,
+                tags,
+            },
+            parent,
+        );
+
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
+        this.observability = new Observability(
+            "observability",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                secrets: this.secrets.contract,
+                settings: cfg.observability,
+                environment: cfg.environment,
+                stack: cfg.stack,
+                region: cfg.region,
+                tags,
+            },
+            parent,
+        );
         this.workloads = new Workloads(
             "workloads",
-            { cluster, environment: cfg.environment, ingress: this.ingress.contract, data: this.data.contract, quotes: cfg.quotes, tags },
+            {
+                cluster,
+                environment: cfg.environment,
+                ingress: this.ingress.contract,
+                data: this.data.contract,
+                secrets: this.secrets.contract,
+                observability: this.observability.contract,
+                quotes: cfg.quotes,
+                tags,
+            },
             { parent: this, dependsOn: [this.ingress] },
         );
 
         // CI's way into the account (GitHub OIDC roles) and the application image registry: needs nothing from the cluster.
         this.delivery = new Delivery("delivery", { clusterName: cfg.clusterName, settings: cfg.delivery, account, protectStateful: cfg.protectStatefulResources, tags }, parent);
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.workloads, this.delivery];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.observability, this.workloads, this.delivery];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -141,6 +184,8 @@ export class Platform extends pulumi.ComponentResource {
             ...this.karpenter.outputs,
             ...this.data.outputs,
             ...this.ingress.outputs,
+            ...this.secrets.outputs,
+            ...this.observability.outputs,
             ...this.workloads.outputs,
             ...this.delivery.outputs,
         };

@@ -14,6 +14,7 @@ import { tagPolicies } from "./aws/tags";
 import { costPolicies } from "./cost";
 import { operationsPolicies } from "./kubernetes/operations";
 import { pssPolicies } from "./kubernetes/pss";
+import { secretsPolicies } from "./kubernetes/secrets";
 import { stackPolicies } from "./stack";
 
 export const PACK_NAME = "platform-guardrails";
@@ -33,4 +34,5 @@ export const policies: Policies = [
     ...ecrPolicies,
     ...costPolicies,
     ...stackPolicies,
+    ...secretsPolicies,
 ];

@@ -51,6 +51,21 @@ export const charts = {
         version: "1.21.1",
         source: "kubernetes-sigs/external-dns charts/external-dns",
     },
+    // https://github.com/hashicorp/vault-helm/blob/v0.34.1/values.yaml (chart 0.34.1, appVersion 2.0.4; commit aa1c92e4)
+    vault: {
+        chart: "vault",
+        repo: "https://helm.releases.hashicorp.com",
+        version: "0.34.1",
+        source: "hashicorp/vault-helm (tag v0.34.1)",
+    },
+    // https://github.com/external-secrets/external-secrets/blob/v2.9.0/deploy/charts/external-secrets/values.yaml
+    // (chart 2.9.0, appVersion v2.9.0; chart release commit cc5bfbc2). API external-secrets.io/v1.
+    externalSecrets: {
+        chart: "external-secrets",
+        repo: "https://charts.external-secrets.io",
+        version: "2.9.0",
+        source: "external-secrets/external-secrets deploy/charts/external-secrets (tag v2.9.0)",
+    },
     // Observability (issue 12). prometheus-community/helm-charts @ ea930bae (2026-08-21): kube-prometheus-stack 88.5.3
     // (prometheus-operator v0.93.1; subcharts grafana 12.11.1 from grafana-community, kube-state-metrics 8.4.0,
     // prometheus-node-exporter 4.56.1); prometheus-operator-crds 31.0.1 @ 4529d7bb; YACE 0.47.0 (app v0.67.0) @ 4c55d569;

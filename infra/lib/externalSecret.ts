@@ -10,7 +10,8 @@ export const EXTERNAL_SECRET_API_VERSION = "external-secrets.io/v1";
 export interface ExternalSecretData {
     /** Key in the resulting Kubernetes Secret (or template variable name). */
     secretKey: string;
-    remoteRef: { key: string; property?: string };
+    /** A Vault path or a Secrets Manager name/ARN (an Output when the secret is created in the same program). */
+    remoteRef: { key: pulumi.Input<string>; property?: string };
 }
 
 export interface ExternalSecretArgs {
@@ -22,7 +23,7 @@ export interface ExternalSecretArgs {
     refreshInterval?: string;
     data: ExternalSecretData[];
     /** Templated Secret data: key -> Go template over the `data` keys, e.g. "postgres://{{ .username }}:...". */
-    template?: Record<string, string>;
+    template?: Record<string, pulumi.Input<string>>;
     labels?: Record<string, string>;
     dependsOn: pulumi.Resource[];
 }
@@ -44,7 +45,8 @@ export function externalSecretSpec(args: Omit<ExternalSecretArgs, "namespace" | 
     };
 }
 
-export function externalSecret(name: string, args: ExternalSecretArgs, opts: { parent: pulumi.Resource; provider: k8s.Provider }): k8s.apiextensions.CustomResource {
+/** `provider` may be left out inside a component that was given the Kubernetes provider (children inherit it). */
+export function externalSecret(name: string, args: ExternalSecretArgs, opts: { parent: pulumi.Resource; provider?: k8s.Provider }): k8s.apiextensions.CustomResource {
     if (args.data.length === 0) throw new Error(`ExternalSecret ${name}: expected at least one data entry`);
     return new k8s.apiextensions.CustomResource(
         name,
@@ -54,6 +56,6 @@ export function externalSecret(name: string, args: ExternalSecretArgs, opts: { p
             metadata: { name: args.secretName, namespace: args.namespace, ...(args.labels ? { labels: args.labels } : {}) },
             spec: externalSecretSpec(args),
         },
-        { parent: opts.parent, provider: opts.provider, dependsOn: args.dependsOn },
+        { parent: opts.parent, ...(opts.provider ? { provider: opts.provider } : {}), dependsOn: args.dependsOn },
     );
 }

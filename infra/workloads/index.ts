@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterContract } from "../cluster/contract";
 import { DataContract } from "../data/contract";
 import { IngressContract } from "../ingress/contract";
+import type { SecretsContract } from "../secrets/contract";
 import type { ObservabilityContract } from "../observability/contract";
 import { QuotesSettings } from "./config";
 import { QuotesDeployment, deployQuotes } from "./quotes";
@@ -18,6 +19,7 @@ export interface WorkloadsArgs {
     environment: "dev" | "prod";
     ingress: IngressContract;
     data: DataContract;
+    secrets: SecretsContract;
     quotes: QuotesSettings;
     tags: Record<string, string>;
     /** With the observability layer: services get ServiceMonitors and SLO rules. */
@@ -45,6 +47,7 @@ export class Workloads extends pulumi.ComponentResource {
                 kubernetesVersion: args.cluster.kubernetesVersion,
                 ingress: args.ingress,
                 data: args.data,
+                secrets: args.secrets,
                 settings: args.quotes,
                 tags: args.tags,
                 ...(args.observability ? { observability: args.observability } : {}),

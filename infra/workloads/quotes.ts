@@ -13,9 +13,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DataContract } from "../data/contract";
 import { IngressContract } from "../ingress/contract";
+import type { SecretsContract } from "../secrets/contract";
 import { QuotesSettings } from "./config";
 import { NamespaceBaseline } from "./namespace";
-import { ProductionService, SecretEnvRef } from "./service";
+import { ProductionService, ServiceSecrets } from "./service";
 import type { ObservabilityContract } from "../observability/contract";
 import { ServiceSlo } from "../lib/serviceRules";
 
@@ -117,8 +118,8 @@ export interface DeployQuotesArgs {
     data: DataContract;
     settings: QuotesSettings;
     tags: Record<string, string>;
-    /** Connection secrets synced by ExternalSecrets (the seam for the secrets layer; unused for now). */
-    secretEnv?: Record<string, SecretEnvRef>;
+    /** The secrets layer: the database and cache credentials arrive only through its AWS Secrets Manager store. */
+    secrets: SecretsContract;
     /** With the observability layer: the exporter sidecar, a ServiceMonitor and the SLO rules. */
     observability?: ObservabilityContract;
 }
@@ -128,6 +129,46 @@ export interface QuotesDeployment {
     service: ProductionService;
     /** https://quotes.<domain>, or undefined in a stack without a domain. */
     url: string | undefined;
+}
+
+/**
+ * The database and cache credentials, only through ExternalSecrets from the AWS Secrets Manager store: the
+ * RDS-managed master secret (JSON username/password; RDS rotates it) and the Valkey AUTH token secret (JSON authToken),
+ * each templated into a connection URL too (external-secrets template engine v2; `urlquery` escapes the values).
+ */
+export function quotesSecrets(data: DataContract, secrets: SecretsContract): ServiceSecrets {
+    const db = data.database;
+    const cache = data.cache;
+    return {
+        ready: secrets.ready,
+        refreshInterval: secrets.refreshInterval,
+        items: [
+            {
+                name: `${QUOTES_NAME}-database`,
+                store: secrets.awsStore,
+                data: [
+                    { secretKey: "username", remoteKey: db.credentialSecretArn, property: "username" },
+                    { secretKey: "password", remoteKey: db.credentialSecretArn, property: "password" },
+                ],
+                template: {
+                    username: "{{ .username }}",
+                    password: "{{ .password }}",
+                    url: pulumi.interpolate`postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@${db.address}:${db.port}/${db.databaseName}?sslmode=require`,
+                },
+                env: { DATABASE_USER: "username", DATABASE_PASSWORD: "password", DATABASE_URL: "url" },
+            },
+            {
+                name: `${QUOTES_NAME}-cache`,
+                store: secrets.awsStore,
+                data: [{ secretKey: "authToken", remoteKey: cache.authTokenSecretArn, property: "authToken" }],
+                template: {
+                    authToken: "{{ .authToken }}",
+                    url: pulumi.interpolate`rediss://:{{ .authToken | urlquery }}@${cache.primaryAddress}:${cache.port}`,
+                },
+                env: { CACHE_AUTH_TOKEN: "authToken", CACHE_URL: "url" },
+            },
+        ],
+    };
 }
 
 export function deployQuotes(args: DeployQuotesArgs, opts?: pulumi.ComponentResourceOptions): QuotesDeployment {
@@ -175,13 +216,12 @@ export function deployQuotes(args: DeployQuotesArgs, opts?: pulumi.ComponentReso
                 DATABASE_HOST: db.address,
                 DATABASE_PORT: db.port.apply(String),
                 DATABASE_NAME: db.databaseName,
-                DATABASE_USER: db.username,
                 CACHE_HOST: cache.primaryAddress,
                 CACHE_READER_HOST: cache.readerAddress,
                 CACHE_PORT: cache.port.apply(String),
                 CACHE_TLS: "true",
             },
-            ...(args.secretEnv ? { secretEnv: args.secretEnv } : {}),
+            secrets: quotesSecrets(args.data, args.secrets),
             configMounts: [
                 { name: conf.metadata.name, mountPath: "/etc/nginx/conf.d" },
                 { name: mainConf.metadata.name, mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf" },

@@ -41,7 +41,7 @@ describe("data: ElastiCache for Valkey", () => {
                 const r = rg(run);
                 assert.ok(isSecretInput(r, "authToken"), "authToken is a secret input");
                 assert.equal(inputs(r).authToken, "[secret]");
-                const version = one(run, "aws:secretsmanager/secretVersion:SecretVersion");
+                const version = one(run, "aws:secretsmanager/secretVersion:SecretVersion", "data-valkey-auth-token");
                 assert.ok(isSecretInput(version, "secretString"));
                 const pw = inputs(one(run, "random:index/randomPassword:RandomPassword"));
                 assert.ok((pw.length as number) >= 32 && (pw.length as number) <= 128);
@@ -52,9 +52,9 @@ describe("data: ElastiCache for Valkey", () => {
 
             it("keeps the token in a KMS-encrypted Secrets Manager secret and exports only its ARN", async () => {
                 const run = await planStack(stack);
-                const secret = one(run, "aws:secretsmanager/secret:Secret");
+                const secret = one(run, "aws:secretsmanager/secret:Secret", "data-valkey-auth-token");
                 assert.equal(inputs(secret).kmsKeyId, inputs(rg(run)).kmsKeyId);
-                const version = inputs(one(run, "aws:secretsmanager/secretVersion:SecretVersion"));
+                const version = inputs(one(run, "aws:secretsmanager/secretVersion:SecretVersion", "data-valkey-auth-token"));
                 assert.match(version.secretId as string, new RegExp(`^arn:aws:secretsmanager:eu-west-1:123456789012:secret:platform-${stack}/data/valkey-auth-token-[0-9a-f]{6}$`));
                 assert.match(String(plainOutputs(run).cacheAuthTokenSecretArn), /^arn:aws:secretsmanager:eu-west-1:123456789012:secret/);
             });
@@ -102,7 +102,7 @@ describe("data: ElastiCache for Valkey", () => {
         assert.equal(i.multiAzEnabled, false);
         assert.equal(i.finalSnapshotIdentifier, undefined);
         assert.equal(r.protect, false);
-        assert.equal(one(run, "aws:secretsmanager/secret:Secret").protect, false);
+        assert.equal(one(run, "aws:secretsmanager/secret:Secret", "data-valkey-auth-token").protect, false);
     });
 
     it("prod: primary and replica across AZs with automatic failover, final snapshot, protected", async () => {
@@ -115,8 +115,8 @@ describe("data: ElastiCache for Valkey", () => {
         assert.equal(i.multiAzEnabled, true);
         assert.equal(i.finalSnapshotIdentifier, "platform-prod-valkey-final");
         assert.equal(r.protect, true);
-        assert.equal(one(run, "aws:secretsmanager/secret:Secret").protect, true);
-        assert.equal(inputs(one(run, "aws:secretsmanager/secret:Secret")).recoveryWindowInDays, 30);
+        assert.equal(one(run, "aws:secretsmanager/secret:Secret", "data-valkey-auth-token").protect, true);
+        assert.equal(inputs(one(run, "aws:secretsmanager/secret:Secret", "data-valkey-auth-token")).recoveryWindowInDays, 30);
     });
 
     it("more replicas are more cache clusters", async () => {

@@ -15,7 +15,7 @@ import { Inputs } from "../helpers";
 import { promqlProblems, validate } from "../observability/check";
 import { PROMETHEUS_RULE_SPEC_SCHEMA, SERVICE_MONITOR_SPEC_SCHEMA } from "../observability/fixtures/upstream";
 import { minimalArgs, namespaceArgs } from "./fixtures";
-import { at, fakeData, fakeIngress, object, render } from "./render";
+import { at, fakeData, fakeSecrets, fakeIngress, object, render } from "./render";
 
 function contract(): ObservabilityContract {
     return {
@@ -133,6 +133,7 @@ describe("workloads: service metrics (serviceMonitor, slo)", () => {
                 environment: "prod",
                 ingress: fakeIngress("prod"),
                 data: fakeData(),
+                secrets: fakeSecrets(),
                 settings: ENVIRONMENT_DEFAULTS.prod["quotes"] as QuotesSettings,
                 tags: {},
                 observability: contract(),

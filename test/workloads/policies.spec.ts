@@ -13,7 +13,7 @@ import { PACK_NAME, PACK_VERSION, policies } from "../../policies/pack";
 import { runPolicies } from "../../tools/offline/policyRunner";
 import { ProgramRun } from "../../tools/offline/run";
 import { allOptionsArgs, minimalArgs, namespaceArgs, prodArgs } from "./fixtures";
-import { fakeData, fakeIngress, render } from "./render";
+import { fakeData, fakeSecrets, fakeIngress, render } from "./render";
 
 export const WORKLOAD_POLICY_NAMES = [
     "pss-host-namespaces",
@@ -70,6 +70,7 @@ const GRID: [string, (provider: k8s.Provider) => void][] = [
                 environment: env,
                 ingress: fakeIngress(env),
                 data: fakeData(),
+                secrets: fakeSecrets(),
                 settings: ENVIRONMENT_DEFAULTS[env]["quotes"] as QuotesSettings,
                 tags: {},
             }),

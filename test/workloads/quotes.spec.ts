@@ -4,7 +4,7 @@ import { QuotesSettings } from "../../infra/workloads/config";
 import { QUOTES_NGINX_CONF, QUOTES_NGINX_MAIN_CONF, QUOTES_NGINX_WORKERS, QuotesDeployment, deployQuotes } from "../../infra/workloads/quotes";
 import { ProgramRun } from "../../tools/offline/run";
 import { Inputs, inputs, ofType } from "../helpers";
-import { DATA_CIDRS, at, fakeData, fakeIngress, object, render } from "./render";
+import { DATA_CIDRS, at, fakeData, fakeSecrets, fakeIngress, object, render } from "./render";
 
 const DEPLOY = "kubernetes:apps/v1:Deployment";
 
@@ -22,6 +22,7 @@ function renderQuotes(env: "dev" | "prod"): Promise<{ run: ProgramRun; out: Quot
             kubernetesVersion: "1.35",
             ingress: fakeIngress(env),
             data: fakeData(),
+                secrets: fakeSecrets(),
             settings: settings(env),
             tags: { "platform:stack": env },
         });
@@ -90,12 +91,11 @@ describe("workloads: quotes sample service", () => {
     });
 
     it("wires the database and cache endpoints from the data contract", () => {
-        const env = Object.fromEntries((container(prod.run)["env"] as Inputs[]).map((e) => [e["name"], e["value"]]));
+        const env = Object.fromEntries((container(prod.run)["env"] as Inputs[]).filter((e) => e["value"] !== undefined).map((e) => [e["name"], e["value"]]));
         assert.deepStrictEqual(env, {
             DATABASE_HOST: "quotes-db.abc123.eu-west-1.rds.amazonaws.com",
             DATABASE_PORT: "5432",
             DATABASE_NAME: "app",
-            DATABASE_USER: "app",
             CACHE_HOST: "master.cache.abc123.euw1.cache.amazonaws.com",
             CACHE_READER_HOST: "replica.cache.abc123.euw1.cache.amazonaws.com",
             CACHE_PORT: "6379",
@@ -151,8 +151,18 @@ describe("workloads: quotes sample service", () => {
         assert.ok(d.dependencies.includes(cm.urn), "Deployment waits for the config map");
     });
 
-    it("leaves the secrets seam empty for now", () => {
+    it("receives the database and cache credentials only through ExternalSecrets (secretKeyRef), never as literals", () => {
         const env = container(prod.run)["env"] as Inputs[];
-        assert.ok(env.every((e) => e["valueFrom"] === undefined));
+        const fromSecrets = Object.fromEntries(env.filter((e) => e["valueFrom"] !== undefined).map((e) => [e["name"], at(e, "valueFrom.secretKeyRef")]));
+        assert.deepStrictEqual(fromSecrets, {
+            DATABASE_USER: { name: "quotes-database", key: "username" },
+            DATABASE_PASSWORD: { name: "quotes-database", key: "password" },
+            DATABASE_URL: { name: "quotes-database", key: "url" },
+            CACHE_AUTH_TOKEN: { name: "quotes-cache", key: "authToken" },
+            CACHE_URL: { name: "quotes-cache", key: "url" },
+        });
+        const names = ofType(prod.run, "kubernetes:external-secrets.io/v1:ExternalSecret").map((r) => at(inputs(r), "metadata.name"));
+        assert.deepStrictEqual(names.sort(), ["quotes-cache", "quotes-database"]);
+        assert.deepStrictEqual(ofType(prod.run, "kubernetes:core/v1:Secret"), [], "no Secret is declared: external-secrets writes them");
     });
 });

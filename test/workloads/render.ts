@@ -3,6 +3,7 @@
 // the Kubernetes objects and run the policy pack on them without the ingress and data layers.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { SecretsContract } from "../../infra/secrets/contract";
 import { DataContract } from "../../infra/data/contract";
 import { IngressContract } from "../../infra/ingress/contract";
 import { MockCloud } from "../../tools/offline/mocks";
@@ -105,5 +106,27 @@ export function fakeData(): DataContract {
         },
         dataSubnetCidrs: DATA_CIDRS,
         kmsKeyArn: pulumi.output("arn:aws:kms:eu-west-1:123456789012:key/0b7d4b3c-data"),
+    };
+}
+
+/** A SecretsContract stand-in (test data): store names and addresses, nothing to wait for. */
+export function fakeSecrets(): SecretsContract {
+    return {
+        vaultStore: "vault",
+        awsStore: "aws-secrets-manager",
+        ready: [],
+        refreshInterval: "1h",
+        kvMount: "platform",
+        awsSecretPrefix: "platform-test/",
+        kmsKeyArn: pulumi.output("arn:aws:kms:eu-west-1:123456789012:key/0b7d4b3c-secrets"),
+        vault: {
+            address: "https://vault-active.vault.svc:8200",
+            caConfigMap: { name: "vault-ca", key: "ca.crt" },
+            caNamespace: "vault",
+            kubernetesAuthMount: "kubernetes",
+            audience: "vault",
+            snapshot: { role: "vault-snapshot", namespace: "velero", serviceAccount: "vault-snapshot" },
+        },
+        vaultAccessFor: (namespace, serviceAccount) => ({ store: `vault-apps-${namespace}-${serviceAccount}`, pathPrefix: `apps/${namespace}/${serviceAccount}` }),
     };
 }

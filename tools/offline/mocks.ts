@@ -246,6 +246,14 @@ export class MockCloud implements pulumi.runtime.Mocks {
                     id: `${str(inputs["namespace"], "default")}/${str(inputs["name"], name)}`,
                     state: { ...inputs, status: { name: inputs["name"], namespace: inputs["namespace"], status: "deployed", version: inputs["version"], revision: 1 } },
                 };
+            // @pulumi/tls: placeholders shaped like PEM blocks (the real keys exist only in the engine's encrypted state).
+            case "tls:index/privateKey:PrivateKey":
+                return { id: hex(seed, 40), state: { ...inputs, privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock-${hex(seed, 32)}\n-----END PRIVATE KEY-----\n`, publicKeyPem: `-----BEGIN PUBLIC KEY-----\nmock-${hex(seed, 32)}\n-----END PUBLIC KEY-----\n` } };
+            case "tls:index/selfSignedCert:SelfSignedCert":
+            case "tls:index/locallySignedCert:LocallySignedCert":
+                return { id: String(parseInt(hex(seed, 12), 16)), state: { ...inputs, certPem: `-----BEGIN CERTIFICATE-----\nmock-${hex(seed, 32)}\n-----END CERTIFICATE-----\n`, validityStartTime: "2026-01-01T00:00:00Z", validityEndTime: "2027-01-01T00:00:00Z", readyForRenewal: false } };
+            case "tls:index/certRequest:CertRequest":
+                return { id: hex(seed, 40), state: { ...inputs, certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\nmock-${hex(seed, 32)}\n-----END CERTIFICATE REQUEST-----\n` } };
             case "pulumi:providers:kubernetes":
             case "pulumi:providers:aws":
                 return { id: `${name}-provider-${hex(seed, 8)}`, state: inputs };

@@ -1,6 +1,7 @@
 // ProductionService arguments: what an application team fills in. Validation and defaults are in
 // resolve.ts; docs/workloads.md explains every default.
 import * as pulumi from "@pulumi/pulumi";
+import type { ServiceSecrets } from "./secrets";
 import { IngressContract } from "../../ingress/contract";
 import { PolicyDocument } from "../../lib/iamDocuments";
 import { ServiceSlo } from "../../lib/serviceRules";
@@ -107,6 +108,12 @@ export interface ProductionServiceArgs {
     env?: Record<string, pulumi.Input<string>>;
     /** Environment variables from Kubernetes Secrets that ExternalSecrets keep in sync (the secrets seam). */
     secretEnv?: Record<string, SecretEnvRef>;
+    /**
+     * Credentials the service receives (secrets.ts): one ExternalSecret per item, from a ClusterSecretStore of the
+     * secrets layer (SecretsContract.awsStore, or vaultAccessFor(namespace, serviceAccount).store), exposed as env
+     * variables (secretKeyRef) and/or read-only files. The pod template carries a checksum of these declarations.
+     */
+    secrets?: ServiceSecrets;
     /** ConfigMaps mounted read-only (e.g. server configuration). */
     configMounts?: { name: pulumi.Input<string>; mountPath: string; /** Mount one key as a file at mountPath. */ subPath?: string }[];
     /** Extra writable directories (emptyDir); /tmp is always writable. */

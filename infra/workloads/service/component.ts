@@ -5,6 +5,7 @@
 // functions in manifests/. docs/workloads.md explains every default.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { externalSecret } from "../../lib/externalSecret";
 import { serviceRules } from "../../lib/serviceRules";
 import { WorkloadIdentity } from "../../lib/workloadIdentity";
 import { ProductionServiceArgs } from "./args";
@@ -22,6 +23,8 @@ export class ProductionService extends pulumi.ComponentResource {
     readonly service: k8s.core.v1.Service;
     readonly ingress: k8s.networking.v1.Ingress | undefined;
     readonly identity: WorkloadIdentity | undefined;
+    /** The ExternalSecrets of `secrets` (their Secrets are external-secrets', never declared here). */
+    readonly externalSecrets: k8s.apiextensions.CustomResource[];
     /** The ServiceMonitor and the SLO PrometheusRule (monitoring.coreos.com/v1), when asked for. */
     readonly serviceMonitor: k8s.apiextensions.CustomResource | undefined;
     readonly sloRule: k8s.apiextensions.CustomResource | undefined;
@@ -87,7 +90,24 @@ export class ProductionService extends pulumi.ComponentResource {
         // and after the Pod Identity association (credentials are injected at pod creation too).
         // No deadlock: Pulumi's Ingress await needs only the backend's Endpoints object and the ALB hostname
         // in status, not ready pods (pulumi/pulumi-kubernetes provider/pkg/await/ingress.go).
-        const dependsOn: pulumi.Resource[] = [...nsDeps, this.serviceAccount, this.service];
+        // One ExternalSecret per declared secret: external-secrets writes (and owns) the Secret the pods read.
+        this.externalSecrets = (args.secrets?.items ?? []).map((item) =>
+            externalSecret(
+                `${name}-${item.name}`,
+                {
+                    namespace: ns,
+                    secretName: item.name,
+                    store: { name: item.store, kind: "ClusterSecretStore" },
+                    refreshInterval: item.refreshInterval ?? (args.secrets as { refreshInterval: string }).refreshInterval,
+                    data: item.data.map((d) => ({ secretKey: d.secretKey, remoteRef: { key: d.remoteKey, ...(d.property ? { property: d.property } : {}) } })),
+                    ...(item.template ? { template: item.template } : {}),
+                    labels: { ...selector, "app.kubernetes.io/managed-by": "pulumi" },
+                    dependsOn: [...nsDeps, ...(args.secrets?.ready ?? [])],
+                },
+                { parent: this },
+            ),
+        );
+        const dependsOn: pulumi.Resource[] = [...nsDeps, this.serviceAccount, this.service, ...this.externalSecrets];
         if (this.ingress) dependsOn.push(this.ingress);
         if (this.identity) dependsOn.push(this.identity);
 

@@ -2,6 +2,7 @@
 // rendering helpers (render.ts), one spec builder per kind (manifests/), the component (component.ts).
 // The public names are the same as before the split.
 export * from "./args";
+export { SECRETS_CHECKSUM_ANNOTATION, type ServiceSecret, type ServiceSecretData, type ServiceSecrets, secretsChecksum } from "./secrets";
 export { DEFAULT_PROBES, type ResolvedService, ServiceArgsError, imageProblem, resolveServiceArgs } from "./resolve";
 export { ALB, AWS_API_EGRESS, POD_IDENTITY_AGENT_EGRESS } from "./render";
 export { ProductionService } from "./component";

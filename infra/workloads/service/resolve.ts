@@ -3,6 +3,7 @@
 import { isIpv4Cidr } from "../../lib/configSchema";
 import { parseQuantity } from "../quantity";
 import { AutoscalingArgs, ProbeCheck, ProbeSpec, ProbesArgs, ProductionServiceArgs } from "./args";
+import { secretsProblems } from "./secrets";
 import { ResolvedMonitoring, resolveMonitoring } from "./monitoring";
 import { ProblemsError } from "../../lib/problems";
 
@@ -233,6 +234,12 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
         if (!v.secretName || !v.key) problems.push(`secretEnv.${k}: expected a secretName and key, found ${JSON.stringify(v)}`);
     }
 
+    problems.push(
+        ...secretsProblems(args.secrets, {
+            env: [...Object.keys(args.env ?? {}), ...Object.keys(args.secretEnv ?? {})],
+            mountPaths: ["/tmp", ...(args.writablePaths ?? []), ...(args.configMounts ?? []).map((c) => c.mountPath)],
+        }),
+    );
     const monitoring = resolveMonitoring(port, args.serviceMonitor, args.slo, problems);
     const exporterImage = args.serviceMonitor?.exporter?.image;
     const exporterImageProblem = exporterImage !== undefined ? imageProblem(exporterImage) : undefined;

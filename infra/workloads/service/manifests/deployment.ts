@@ -2,11 +2,13 @@
 // host spread, the three probes, a preStop sleep covering the ALB deregistration, writable emptyDirs only
 // where declared.
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { CAPACITY_TYPE_LABEL } from "../../labels";
 import { ProductionServiceArgs } from "../args";
 import { exporterContainer } from "../monitoring";
 import { renderProbe } from "../render";
 import { ResolvedService } from "../resolve";
+import { SECRETS_CHECKSUM_ANNOTATION, secretEnvVars, secretVolumes, secretsChecksum } from "../secrets";
 
 function volumesAndMounts(args: ProductionServiceArgs): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[] } {
     const volumes: k8s.types.input.core.v1.Volume[] = [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }];
@@ -19,7 +21,8 @@ function volumesAndMounts(args: ProductionServiceArgs): { volumes: k8s.types.inp
         volumes.push({ name: `config-${i}`, configMap: { name: c.name } });
         mounts.push({ name: `config-${i}`, mountPath: c.mountPath, readOnly: true, ...(c.subPath ? { subPath: c.subPath } : {}) });
     }
-    return { volumes, mounts };
+    const secret = secretVolumes(args.secrets);
+    return { volumes: [...volumes, ...secret.volumes], mounts: [...mounts, ...secret.mounts] };
 }
 
 function containerEnv(args: ProductionServiceArgs): k8s.types.input.core.v1.EnvVar[] {
@@ -29,7 +32,16 @@ function containerEnv(args: ProductionServiceArgs): k8s.types.input.core.v1.EnvV
             name: n,
             valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
         })),
+        ...secretEnvVars(args.secrets),
     ];
+}
+
+function podMetadata(labels: Record<string, string>, automount: boolean, checksum: pulumi.Output<string> | undefined): k8s.types.input.meta.v1.ObjectMeta {
+    const annotations: Record<string, pulumi.Input<string>> = {
+        ...(automount ? { "platform.io/needs-service-account-token": "true" } : {}),
+        ...(checksum ? { [SECRETS_CHECKSUM_ANNOTATION]: checksum } : {}),
+    };
+    return Object.keys(annotations).length > 0 ? { labels, annotations } : { labels };
 }
 
 export function deploymentSpec(
@@ -61,7 +73,8 @@ export function deploymentSpec(
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: s.maxSurge } },
         template: {
             // A mounted token is declared, so the workload-service-account policy can tell intent from oversight.
-            metadata: automount ? { labels, annotations: { "platform.io/needs-service-account-token": "true" } } : { labels },
+            // The secrets checksum rolls the pods when a secret declaration changes (or its `rotation` is bumped).
+            metadata: podMetadata(labels, automount, secretsChecksum(args.secrets)),
             spec: {
                 serviceAccountName: name,
                 automountServiceAccountToken: automount,
