@@ -33,6 +33,8 @@ export default tseslint.config(
         rules: {
             // House convention: a leading underscore marks a deliberately unused binding (rest-sibling omission).
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true }],
+            // Stylistic, not a bug: tests match indentation in rendered HCL/YAML, and literal spaces read better than {n}.
+            "no-regex-spaces": "off",
             // require() only for Pulumi internals that have no typings (waitForRPCs); everything else imports.
             "@typescript-eslint/no-require-imports": ["error", { allow: ["^@pulumi/pulumi/runtime/settings$"] }],
         },
