@@ -22,6 +22,7 @@ import { ingressSection } from "./ingress/config";
 import { workloadsSection } from "./workloads/config";
 import { deliverySection } from "./delivery/config";
 import { secretsSection } from "./secrets/config";
+import { loggingSection } from "./logging/config";
 import { observabilitySection } from "./observability/config";
 import { physicalNameProblems } from "./lib/naming";
 
@@ -63,7 +64,7 @@ const coreShape = {
 };
 
 // To add a layer's keys: list its section here (infra/<layer>/config.ts); its shape, defaults and checks follow.
-const LAYER_SECTIONS = [networkSection, karpenterSection, dataSection, ingressSection, workloadsSection, observabilitySection, secretsSection, deliverySection] as const;
+const LAYER_SECTIONS = [networkSection, karpenterSection, dataSection, ingressSection, workloadsSection, observabilitySection, secretsSection, loggingSection, deliverySection] as const;
 
 type CoreShape = typeof coreShape;
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

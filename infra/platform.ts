@@ -11,6 +11,7 @@ import { Karpenter, KarpenterOutputs } from "./karpenter";
 import { resolveAccountContext } from "./lib/account";
 import { NODE_DAEMONSETS, PoolDemand, SystemCapacityReport, checkSystemCapacity, cpuMillis, memoryMiB } from "./lib/capacity";
 import { ProblemsError } from "./lib/problems";
+import { Logging, LoggingOutputs } from "./logging";
 import { Network, NetworkOutputs } from "./network";
 import { Observability, ObservabilityOutputs } from "./observability";
 import { Secrets, SecretsOutputs } from "./secrets";
@@ -26,6 +27,7 @@ export type PlatformOutputs = {
     DataOutputs &
     IngressOutputs &
     SecretsOutputs &
+    LoggingOutputs &
     ObservabilityOutputs &
     WorkloadsOutputs &
     DeliveryOutputs;
@@ -44,6 +46,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly data: DataTier;
     readonly ingress: Ingress;
     readonly secrets: Secrets;
+    readonly logging: Logging;
     readonly observability: Observability;
     readonly workloads: Workloads;
     readonly delivery: Delivery;
@@ -140,6 +143,12 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
+        // Logs and traces; Grafana (observability) gets their datasources from the logging contract.
+        this.logging = new Logging(
+            "logging",
+            { cluster, karpenter: this.karpenter.contract, settings: cfg.logging, protectStateful: cfg.protectStatefulResources, tags },
+            parent,
+        );
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.observability = new Observability(
@@ -148,6 +157,7 @@ export class Platform extends pulumi.ComponentResource {
                 cluster,
                 karpenter: this.karpenter.contract,
                 secrets: this.secrets.contract,
+                logging: this.logging.contract,
                 settings: cfg.observability,
                 environment: cfg.environment,
                 stack: cfg.stack,
@@ -174,7 +184,7 @@ export class Platform extends pulumi.ComponentResource {
         // CI's way into the account (GitHub OIDC roles) and the application image registry: needs nothing from the cluster.
         this.delivery = new Delivery("delivery", { clusterName: cfg.clusterName, settings: cfg.delivery, account, protectStateful: cfg.protectStatefulResources, tags }, parent);
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.observability, this.workloads, this.delivery];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.workloads, this.delivery];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -185,6 +195,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.data.outputs,
             ...this.ingress.outputs,
             ...this.secrets.outputs,
+            ...this.logging.outputs,
             ...this.observability.outputs,
             ...this.workloads.outputs,
             ...this.delivery.outputs,

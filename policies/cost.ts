@@ -25,6 +25,7 @@ export const OFFICIAL_HELM_REPOSITORIES = [
     "https://grafana.github.io/helm-charts",
     "https://argoproj.github.io/argo-helm",
     "https://vmware-tanzu.github.io/helm-charts",
+    "https://open-telemetry.github.io/opentelemetry-helm-charts",
 ];
 
 // https://semver.org/#is-there-a-suggested-regular-expression-regex-to-check-a-semver-string (no ranges).

@@ -94,6 +94,39 @@ export const charts = {
         version: "3.22.0",
         source: "prometheus-community/helm-charts charts/prometheus-mongodb-exporter",
     },
+    // Logs and traces (infra/logging). The OSS Loki and Tempo charts moved to grafana-community: the "loki" chart in
+    // the grafana repository is now the enterprise-only (GEL) chart (grafana/loki#20705; grafana/helm-charts
+    // charts/loki/README.md), and grafana/helm-charts' tempo charts are deprecated there.
+    // https://github.com/grafana-community/helm-charts/blob/3386a115/charts/loki/values.yaml (chart 18.11.0, Loki 3.7.6)
+    loki: {
+        chart: "loki",
+        repo: "https://grafana-community.github.io/helm-charts",
+        version: "18.11.0",
+        source: "grafana-community/helm-charts charts/loki (commit 3386a115)",
+    },
+    // https://github.com/grafana/alloy/blob/233907cf/operations/helm/charts/alloy/values.yaml (chart 1.11.1, Alloy v1.18.1)
+    alloy: {
+        chart: "alloy",
+        repo: "https://grafana.github.io/helm-charts",
+        version: "1.11.1",
+        source: "grafana/alloy operations/helm/charts/alloy (commit 233907cf)",
+    },
+    // https://github.com/grafana-community/helm-charts/blob/7d2a00b3/charts/tempo/values.yaml (chart 2.2.4, Tempo 2.10.8:
+    // the monolithic chart; tempo-distributed 3.x needs a Kafka-compatible broker)
+    tempo: {
+        chart: "tempo",
+        repo: "https://grafana-community.github.io/helm-charts",
+        version: "2.2.4",
+        source: "grafana-community/helm-charts charts/tempo (commit 7d2a00b3)",
+    },
+    // https://github.com/open-telemetry/opentelemetry-helm-charts/blob/f5178cb9/charts/opentelemetry-collector/values.schema.json
+    // (chart 0.170.0, collector 0.158.0; the schema forbids unknown keys)
+    opentelemetryCollector: {
+        chart: "opentelemetry-collector",
+        repo: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+        version: "0.170.0",
+        source: "open-telemetry/opentelemetry-helm-charts charts/opentelemetry-collector (commit f5178cb9)",
+    },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof charts;

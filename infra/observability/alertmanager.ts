@@ -70,6 +70,15 @@ export interface AlertmanagerConfig {
 
 export const NULL_RECEIVER = "null";
 
+/**
+ * PagerDuty's description, which Alertmanager sends as the Events API v2 `payload.summary` (notify/pagerduty/pagerduty.go
+ * @ v0.34.0), a field PagerDuty requires non-blank. `.CommonAnnotations` holds only the annotations every alert of the
+ * group shares, so a group of alerts with different summaries (VaultSealed on two pods, two expiring certificates)
+ * has none: fall back to Alertmanager's default subject (template "__subject" of template/default.tmpl, which is
+ * the default pagerduty.default.description) rather than send a blank summary that PagerDuty rejects.
+ */
+export const PAGERDUTY_DESCRIPTION = '{{ if .CommonAnnotations.summary }}{{ .CommonAnnotations.summary }}{{ else }}{{ template "__subject" . }}{{ end }}';
+
 /** The labels that tell two alerts apart when deciding whether a critical twin inhibits a warning. */
 export const INHIBIT_EQUAL = ["twin", "namespace", "service", "dimension_LoadBalancer", "dimension_CertificateArn", "persistentvolumeclaim"];
 
@@ -106,7 +115,7 @@ export function alertmanagerConfig(r: ObservabilitySettings["receivers"]): Alert
             ...(r.pagerduty
                 ? {
                       pagerduty_configs: [
-                          { routing_key_file: file(RECEIVER_KEYS.pagerdutyRoutingKey), send_resolved: true, severity: "critical", description: "{{ .CommonAnnotations.summary }}" },
+                          { routing_key_file: file(RECEIVER_KEYS.pagerdutyRoutingKey), send_resolved: true, severity: "critical", description: PAGERDUTY_DESCRIPTION },
                       ],
                   }
                 : { email_configs: [emailConfig(r.email as NonNullable<typeof r.email>)] }),
@@ -122,8 +131,15 @@ export function alertmanagerConfig(r: ObservabilitySettings["receivers"]): Alert
         // The Watchdog always fires; the switch service alarms when the pings stop (Prometheus or Alertmanager down).
         { receiver: deadMansSwitch ?? NULL_RECEIVER, matchers: ['alertname = "Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "1m" },
         { receiver: NULL_RECEIVER, matchers: ['alertname = "InfoInhibitor"'] },
+        // Info alerts (the chart's KubeQuotaAlmostFull, ...) notify no one: they stay visible in Alertmanager and
+        // Grafana. Without this route they would fall through to the root receiver (chat) whenever the InfoInhibitor
+        // lets them through, i.e. next to any warning in the same namespace.
+        { receiver: NULL_RECEIVER, matchers: ['severity = "info"'] },
     ];
-    if (paging) routes.push({ receiver: paging, matchers: ['severity = "critical"'], repeat_interval: "1h", continue: chat !== undefined && (r.slack !== undefined || r.pagerduty !== undefined) });
+    // Critical also reaches chat, unless paging and chat are the same e-mail receiver (no Slack, no PagerDuty). A receiver
+    // set to null in a stack file (switching off an environment default) counts as absent, like an unset one.
+    const pagingIsChat = !r.slack && !r.pagerduty;
+    if (paging) routes.push({ receiver: paging, matchers: ['severity = "critical"'], repeat_interval: "1h", continue: chat !== undefined && !pagingIsChat });
     if (chat) routes.push({ receiver: chat, matchers: ['severity =~ "critical|warning"'] });
     return {
         global: { resolve_timeout: "5m" },

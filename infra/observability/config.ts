@@ -126,7 +126,7 @@ export const observabilitySection = configSection({
         if (environment === "prod") {
             if (!r.pagerduty && !r.email) out.push({ key: "observability.receivers", message: "expected a paging receiver (pagerduty or email) in prod, found none: critical alerts would page no one" });
             if (!r.deadMansSwitch) out.push({ key: "observability.receivers.deadMansSwitch", message: "expected a dead-man's-switch receiver in prod (without it a dead Alertmanager goes unnoticed), found none" });
-            if (o.prometheus.replicas < 2) out.push({ key: "observability.prometheus.replicas", message: `expected at least 2 in prod (one per zone, hard anti-affinity), found ${o.prometheus.replicas}` });
+            if (o.prometheus.replicas < 2) out.push({ key: "observability.prometheus.replicas", message: `expected at least 2 in prod (in different zones), found ${o.prometheus.replicas}` });
             if (o.alertmanager.replicas < 3) out.push({ key: "observability.alertmanager.replicas", message: `expected at least 3 in prod (a gossip cluster that survives a zone), found ${o.alertmanager.replicas}` });
         }
         const gb = Number(/^([0-9]+)/.exec(o.prometheus.retentionSize)?.[1]) * (o.prometheus.retentionSize.endsWith("TB") ? 1024 : o.prometheus.retentionSize.endsWith("MB") ? 1 / 1024 : 1);

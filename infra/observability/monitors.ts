@@ -4,12 +4,17 @@
 //   Karpenter 1.14.1 chart templates/service.yaml: Service "karpenter", port "http-metrics" (8080), chart selector labels.
 //   external-secrets 2.9.0 chart: the controller container's port "metrics"; its metrics Service exists only with
 //   metrics.service.enabled, so a PodMonitor selects the controller pods by app.kubernetes.io/name=external-secrets
-//   (the webhook and cert-controller pods are named external-secrets-webhook / -cert-controller).
+//   (the webhook and cert-controller pods are named external-secrets-webhook / -cert-controller). Its metrics carry
+//   their own `namespace` label (the ExternalSecret's, pkg/controllers/metrics/labels.go @ v2.9.0), which the target's
+//   `namespace` (the controller's) would push aside into `exported_namespace` (the chart's serviceMonitor.honorLabels
+//   comment): honorLabels keeps the ExternalSecret's namespace, which ExternalSecretSyncErrors groups by.
 export interface Endpoint {
     port: string;
     path?: string;
     interval?: string;
     scheme?: "http" | "https";
+    /** Keep the metric's own labels where they collide with the target's (namespace, pod, ...). */
+    honorLabels?: boolean;
 }
 
 export interface ServiceMonitorSpec {
@@ -53,7 +58,7 @@ export function platformMonitors(): Monitor[] {
             spec: {
                 selector: { matchLabels: { "app.kubernetes.io/name": "external-secrets" } },
                 namespaceSelector: { any: true },
-                podMetricsEndpoints: [{ port: "metrics", path: "/metrics", interval: "60s" }],
+                podMetricsEndpoints: [{ port: "metrics", path: "/metrics", interval: "60s", honorLabels: true }],
             },
         },
     ];

@@ -7,7 +7,7 @@
 //   prometheus-yet-another-cloudwatch-exporter 0.47.0  @ 4c55d569
 //   prometheus-mongodb-exporter 3.22.0  @ 6a837b0f
 import { stringify as yamlStringify } from "yaml";
-import { Placement } from "../lib/placement";
+import { Placement, zoneSpread } from "../lib/placement";
 import { AlertmanagerConfig, RECEIVER_SECRET } from "./alertmanager";
 import { ObservabilitySettings } from "./config";
 import { YaceConfig } from "./yace";
@@ -135,10 +135,25 @@ export const REPLACED_DEFAULT_ALERTS = [
     "KubeNodePressure",
 ] as const;
 
-function hardSpread(replicas: number): Record<string, unknown> {
-    // "hard" = requiredDuringScheduling podAntiAffinity (templates/prometheus/prometheus.yaml); on the zone key each
-    // replica lands in its own zone, so an AZ loss keeps one. A single replica keeps the chart's "soft" default.
-    return replicas > 1 ? { podAntiAffinity: "hard", podAntiAffinityTopologyKey: "topology.kubernetes.io/zone" } : {};
+/**
+ * Pod labels the operator (v0.93) gives the pods of a Prometheus / Alertmanager object (makeSelectorLabels in
+ * pkg/prometheus/server/operator.go and pkg/alertmanager/operator.go); the objects are `<fullname>-prometheus` and
+ * `<fullname>-alertmanager` (kps crname helpers, cleanPrometheusOperatorObjectNames false).
+ */
+export const POD_LABELS = {
+    prometheus: { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": `${STACK_FULLNAME}-prometheus` },
+    alertmanager: { "app.kubernetes.io/name": "alertmanager", "app.kubernetes.io/instance": `${STACK_FULLNAME}-alertmanager` },
+} as const;
+
+function hardSpread(replicas: number, podLabels: Record<string, string>): Record<string, unknown> {
+    // "hard" = requiredDuringScheduling podAntiAffinity (templates/prometheus/prometheus.yaml, alertmanager.yaml): one
+    // replica per node. The zones come from a topology spread (maxSkew 1, DoNotSchedule), not from anti-affinity on the
+    // zone key: that would need a zone per replica and leave the third Alertmanager (or a third Prometheus) Pending for
+    // ever in a two-zone stack (platform:azCount 2), while the spread puts 2 + 1 there and one per zone across three.
+    // A single replica keeps the chart's "soft" default.
+    return replicas > 1
+        ? { podAntiAffinity: "hard", podAntiAffinityTopologyKey: "kubernetes.io/hostname", topologySpreadConstraints: zoneSpread(podLabels, "DoNotSchedule") }
+        : {};
 }
 
 /** Values of kube-prometheus-stack 88.5.3. */
@@ -177,7 +192,7 @@ export function stackValues(a: StackValuesArgs): Record<string, unknown> {
         prometheus: {
             prometheusSpec: {
                 replicas: p.replicas,
-                ...hardSpread(p.replicas),
+                ...hardSpread(p.replicas, POD_LABELS.prometheus),
                 externalLabels: { cluster: a.clusterName, environment: a.environment },
                 retention: p.retention,
                 retentionSize: p.retentionSize,
@@ -198,7 +213,7 @@ export function stackValues(a: StackValuesArgs): Record<string, unknown> {
             config: a.alertmanager,
             alertmanagerSpec: {
                 replicas: am.replicas,
-                ...hardSpread(am.replicas),
+                ...hardSpread(am.replicas, POD_LABELS.alertmanager),
                 storage: pvc(am.storageSize),
                 ...(a.receiverSecret ? { secrets: [RECEIVER_SECRET] } : {}),
                 resources: resources(am.resources.cpu, am.resources.memory, am.resources.memoryLimit),

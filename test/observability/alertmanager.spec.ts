@@ -37,6 +37,46 @@ function deliver(cfg: AlertmanagerConfig, labels: Record<string, string>): strin
     return out.length > 0 ? out : [cfg.route.receiver];
 }
 
+/**
+ * Renders the small subset of Go's text/template the layer's receiver fields use ({{ .A.b }}, {{ if .A.b }}x{{ else }}y{{ end }},
+ * {{ template "name" . }}), against Alertmanager's notification data; anything else throws, so a new construct needs
+ * this helper extended rather than passing unchecked.
+ */
+function renderTemplate(text: string, data: Record<string, Record<string, string>>, templates: Record<string, string>): string {
+    const value = (path: string) => {
+        const [, group, key] = /^\.(\w+)\.(\w+)$/.exec(path) ?? [];
+        if (!group) throw new Error(`unsupported template field ${path}`);
+        return data[group]?.[key] ?? "";
+    };
+    const tokens = text.split(/(\{\{.*?\}\})/).filter((t) => t !== "");
+    const out: string[] = [];
+    const stack: { active: boolean; taken: boolean }[] = [];
+    const active = () => stack.every((f) => f.active);
+    for (const t of tokens) {
+        const action = /^\{\{-? *(.*?) *-?\}\}$/.exec(t)?.[1];
+        if (action === undefined) {
+            if (active()) out.push(t);
+        } else if (action.startsWith("if ")) {
+            const cond = value(action.slice(3).trim()) !== "";
+            stack.push({ active: cond, taken: cond });
+        } else if (action === "else") {
+            const top = stack[stack.length - 1];
+            top.active = !top.taken;
+        } else if (action === "end") {
+            stack.pop();
+        } else if (/^template "[^"]+" \.$/.test(action)) {
+            const name = /"([^"]+)"/.exec(action)?.[1] ?? "";
+            if (!(name in templates)) throw new Error(`unknown template ${name}`);
+            if (active()) out.push(templates[name]);
+        } else if (action.startsWith(".")) {
+            if (active()) out.push(value(action));
+        } else {
+            throw new Error(`unsupported template action {{ ${action} }}`);
+        }
+    }
+    return out.join("");
+}
+
 function receiverProblems(cfg: AlertmanagerConfig): string[] {
     const problems: string[] = [];
     for (const rec of cfg.receivers) {
@@ -90,14 +130,31 @@ describe("observability: Alertmanager routes and receivers", () => {
         assert.deepStrictEqual(deliver(cfg, { alertname: "HttpErrorRatioHigh", severity: "warning" }), ["chat"]);
         assert.deepStrictEqual(deliver(cfg, { alertname: "Watchdog", severity: "none" }), ["deadmansswitch"]);
         assert.deepStrictEqual(deliver(cfg, { alertname: "InfoInhibitor", severity: "none" }), [NULL_RECEIVER]);
+        assert.deepStrictEqual(deliver(cfg, { alertname: "KubeQuotaAlmostFull", severity: "info" }), [NULL_RECEIVER]);
         const paging = cfg.receivers.find((r) => r.name === "paging");
         assert.deepStrictEqual(paging?.pagerduty_configs?.[0].routing_key_file, `${SECRET_MOUNT}/${RECEIVER_KEYS.pagerdutyRoutingKey}`);
         const watchdog = cfg.route.routes?.find((r) => r.receiver === "deadmansswitch");
         assert.strictEqual(watchdog?.repeat_interval, "1m");
-        // Email-only: one e-mail per critical, not two.
+        // Email-only: one e-mail per critical, not two; also when the stack file switches prod's Slack and PagerDuty
+        // defaults off with null (the config's documented way).
         assert.deepStrictEqual(deliver(alertmanagerConfig({ email: everything.email }), { alertname: "X", severity: "critical" }), ["paging"]);
+        assert.deepStrictEqual(deliver(alertmanagerConfig({ slack: null, pagerduty: null, email: everything.email }), { alertname: "X", severity: "critical" }), ["paging"]);
+        assert.deepStrictEqual(deliver(alertmanagerConfig({ slack: null, pagerduty: everything.pagerduty, email: everything.email }), { alertname: "X", severity: "critical" }), ["paging", "chat"]);
         // Dev without receivers: everything to the null receiver.
         assert.deepStrictEqual(deliver(alertmanagerConfig({}), { alertname: "X", severity: "critical" }), [NULL_RECEIVER]);
+    });
+
+    it("PagerDuty's summary is never blank, also for a group whose alerts have different summaries", () => {
+        // Alertmanager sends the description as the Events API v2 payload.summary, which PagerDuty requires.
+        const description = alertmanagerConfig(prod.receivers).receivers.find((r) => r.name === "paging")?.pagerduty_configs?.[0].description ?? "";
+        const defaults = { __subject: "[FIRING:2] VaultSealed vault" };
+        const oneSummary = { CommonAnnotations: { summary: "Vault pod vault/vault-0 is sealed" }, CommonLabels: { alertname: "VaultSealed" } };
+        const twoSummaries = { CommonAnnotations: {}, CommonLabels: { alertname: "VaultSealed" } };
+        assert.strictEqual(renderTemplate(description, oneSummary, defaults), "Vault pod vault/vault-0 is sealed");
+        assert.strictEqual(renderTemplate(description, twoSummaries, defaults), "[FIRING:2] VaultSealed vault");
+        // The helper is not lenient: the former description rendered blank for the second group.
+        assert.strictEqual(renderTemplate("{{ .CommonAnnotations.summary }}", twoSummaries, defaults), "");
+        assert.throws(() => renderTemplate("{{ range .Alerts }}x{{ end }}", twoSummaries, defaults), /unsupported/);
     });
 
     it("warnings are inhibited by their critical twin on the same service", () => {

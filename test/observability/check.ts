@@ -82,3 +82,112 @@ export function promqlProblems(expr: string): string[] {
     if (tree.topNode.name !== "PromQL") out.push("not a PromQL tree");
     return out;
 }
+
+type PromNode = ReturnType<typeof parser.parse>["topNode"];
+
+const ARITHMETIC = new Set(["Add", "Sub", "Mul", "Div", "Mod", "Pow", "Atan2"]);
+const SCALARS = new Set(["NumberDurationLiteral", "NumberLiteral", "StringLiteral"]);
+
+function unparen(n: PromNode): PromNode {
+    let x = n;
+    while (x.name === "ParenExpr" && x.firstChild) x = x.firstChild;
+    return x;
+}
+
+function children(n: PromNode): PromNode[] {
+    const out: PromNode[] = [];
+    for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
+    return out;
+}
+
+function selectorNames(n: PromNode, expr: string): string[] {
+    const out: string[] = [];
+    const cursor = n.cursor();
+    const end = n.to;
+    do {
+        if (cursor.from >= end) break;
+        if (cursor.name === "VectorSelector") {
+            const id = cursor.node.getChild("Identifier");
+            if (id) out.push(expr.slice(id.from, id.to));
+        }
+    } while (cursor.next());
+    return out;
+}
+
+/**
+ * Vector arithmetic (a + b, a / b) drops every label set one side lacks, so an operand that reads a metric which may
+ * have no series at all (CloudWatch publishes some metrics only when non-zero, and YACE exports only what ListMetrics
+ * lists) empties the whole result: such an operand must be guarded with `or` (a fallback series). Returns one problem
+ * per unguarded operand.
+ */
+export function unguardedSparseOperands(expr: string, sparse: ReadonlySet<string>): string[] {
+    const tree = parser.parse(expr);
+    const reads = (n: PromNode) => selectorNames(n, expr).filter((m) => sparse.has(m));
+    const guarded = (node: PromNode): boolean => {
+        const n = unparen(node);
+        if (reads(n).length === 0) return true;
+        if (n.name === "BinaryExpr") {
+            const [left, op] = children(n);
+            const right = n.lastChild;
+            if (!left || !op || !right) return false;
+            if (op.name === "Or") return true;
+            if (op.name === "And" || op.name === "Unless") return guarded(left);
+            return guarded(left) && guarded(right);
+        }
+        if (n.name === "AggregateExpr" || n.name === "FunctionCall") {
+            const body = n.getChild("FunctionCallBody");
+            return body !== null && children(body).every((c) => guarded(c));
+        }
+        if (n.name === "SubqueryExpr" && n.firstChild) return guarded(n.firstChild);
+        return false;
+    };
+    const out: string[] = [];
+    tree.iterate({
+        enter: (ref) => {
+            if (ref.name !== "BinaryExpr") return;
+            const n = ref.node;
+            const [left, op] = children(n);
+            const right = n.lastChild;
+            if (!left || !op || !right || !ARITHMETIC.has(op.name)) return;
+            if (SCALARS.has(unparen(left).name) || SCALARS.has(unparen(right).name)) return;
+            for (const side of [left, right]) {
+                if (!guarded(side)) out.push(`${expr.slice(side.from, side.to)} reads ${[...new Set(reads(side))].join(", ")} unguarded`);
+            }
+        },
+    });
+    return out;
+}
+
+/** Labels Prometheus adds to every series of a ServiceMonitor/PodMonitor target (prometheus-operator's relabelling). */
+export const TARGET_LABELS = ["job", "instance", "namespace", "pod", "container", "service", "endpoint"] as const;
+
+/**
+ * `by (...)` labels that none of the aggregated metrics carries (a misspelt or invented label groups everything into
+ * one series and renders an empty legend), for metrics whose labels are known. Aggregations over nested aggregations
+ * or label_replace/label_join are skipped (their labels come from elsewhere).
+ */
+export function groupingLabelProblems(expr: string, known: Readonly<Record<string, readonly string[]>>): string[] {
+    const tree = parser.parse(expr);
+    const out: string[] = [];
+    tree.iterate({
+        enter: (ref) => {
+            if (ref.name !== "AggregateExpr") return;
+            const n = ref.node;
+            const modifier = n.getChild("AggregateModifier");
+            if (!modifier || !modifier.getChild("By")) return;
+            const body = n.getChild("FunctionCallBody");
+            if (!body) return;
+            const text = expr.slice(body.from, body.to);
+            if (/\b(sum|avg|min|max|count|topk|bottomk|quantile|group|stddev|stdvar|count_values)\s*(by|without)?\s*\(/.test(text) || /label_(replace|join)\(/.test(text)) return;
+            const metrics = [...new Set(selectorNames(body, expr))].filter((m) => m in known);
+            if (metrics.length === 0) return;
+            const grouping = modifier.getChild("GroupingLabels");
+            const labels = grouping ? grouping.getChildren("LabelName").map((l) => expr.slice(l.from, l.to)) : [];
+            for (const label of labels) {
+                const carried = metrics.some((m) => known[m].includes(label) || (TARGET_LABELS as readonly string[]).includes(label) || (label === "le" && m.endsWith("_bucket")));
+                if (!carried) out.push(`by (${label}): not a label of ${metrics.join(", ")}`);
+            }
+        },
+    });
+    return out;
+}

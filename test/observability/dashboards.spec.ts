@@ -3,7 +3,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, promqlProblems } from "./check";
+import { groupingLabelProblems, isMap, promqlProblems } from "./check";
+import { CONTROLLER_METRIC_LABELS } from "./fixtures/upstream";
 
 const dir = path.join(__dirname, "../../infra/observability/dashboards");
 const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
@@ -35,6 +36,7 @@ function dashboardProblems(name: string, d: unknown): string[] {
             // Template variables ($namespace, ${datasource}) are substituted by Grafana before the query runs.
             const expr = t.expr.replace(/\$\{?\w+\}?/g, "x");
             for (const problem of promqlProblems(expr)) out.push(`${name}/${p.title}/${t.refId}: ${problem}`);
+            for (const problem of groupingLabelProblems(expr, CONTROLLER_METRIC_LABELS)) out.push(`${name}/${p.title}/${t.refId}: ${problem}`);
         }
     }
     return out;
@@ -59,6 +61,10 @@ describe("observability: dashboards as JSON", () => {
         assert.deepStrictEqual(dashboardProblems("x.json", { uid: "has space", title: "T", schemaVersion: 39, panels: [{ id: 1, type: "timeseries", title: "p", gridPos: { x: 0, y: 0, w: 1, h: 1 }, targets: [{ refId: "A", expr: "rate(x)" }] }] }), [
             "x.json: uid must be 1-40 of [a-zA-Z0-9_-]",
             "x.json/p/A: rate() needs a range vector as its first argument",
+        ]);
+        const panel = (expr: string) => ({ uid: "u", title: "T", schemaVersion: 39, panels: [{ id: 1, type: "timeseries", title: "p", gridPos: { x: 0, y: 0, w: 1, h: 1 }, targets: [{ refId: "A", expr }] }] });
+        assert.deepStrictEqual(dashboardProblems("y.json", panel("sum by (nodepool) (increase(karpenter_cloudprovider_instance_launch_failures_total[15m]))")), [
+            "y.json/p/A: by (nodepool): not a label of karpenter_cloudprovider_instance_launch_failures_total",
         ]);
     });
 });

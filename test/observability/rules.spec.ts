@@ -8,8 +8,11 @@ import { AlertRule, PrometheusRuleSpec, RuleGroup, isAlert, leMatcher, runbookAn
 import { BURN_RATE_ALERTS, SERVICE_ALERT_NAMES, serviceRules, sloProblems, targetGroupPrefix } from "../../infra/lib/serviceRules";
 import { observabilitySection, ObservabilitySettings } from "../../infra/observability/config";
 import { ALB_SERVICE_METRICS, layerRuleGroups } from "../../infra/observability/rules";
-import { promqlProblems, validate } from "./check";
-import { PROMETHEUS_RULE_SPEC_SCHEMA } from "./fixtures/upstream";
+import { ALB_5XX_RATIO } from "../../infra/observability/rules/aws";
+import { platformMonitors } from "../../infra/observability/monitors";
+import { NS, yaceMetricName } from "../../infra/observability/yace";
+import { groupingLabelProblems, promqlProblems, unguardedSparseOperands, validate } from "./check";
+import { ALB_NONZERO_ONLY_METRICS, CONTROLLER_METRIC_LABELS, PROMETHEUS_RULE_SPEC_SCHEMA } from "./fixtures/upstream";
 
 const prod = (observabilitySection.defaults.prod as { observability: ObservabilitySettings }).observability;
 const withMongo: ObservabilitySettings = { ...prod, mongodb: { uri: { store: "vault", key: "teams/orders/mongodb", property: "uri" } } };
@@ -57,6 +60,84 @@ describe("observability: alert and recording rules", () => {
         });
     }
 
+    it("aggregations group controller metrics only by labels those metrics carry (Karpenter 1.14, external-secrets)", () => {
+        const problems = allGroups.flatMap(([, groups]) =>
+            groups.flatMap((g) => g.rules.flatMap((r) => groupingLabelProblems(r.expr, CONTROLLER_METRIC_LABELS).map((p) => `${g.name}/${"alert" in r ? r.alert : r.record}: ${p}`))),
+        );
+        assert.deepStrictEqual(problems, []);
+        assert.deepStrictEqual(groupingLabelProblems("sum by (nodepool) (increase(karpenter_cloudprovider_instance_launch_failures_total[15m])) > 5", CONTROLLER_METRIC_LABELS), [
+            "by (nodepool): not a label of karpenter_cloudprovider_instance_launch_failures_total",
+        ]);
+    });
+
+    it("ExternalSecretSyncErrors groups by the ExternalSecret's own namespace: the external-secrets PodMonitor honours the metric's labels", () => {
+        assert.match(byName("ExternalSecretSyncErrors").expr, /sum by \(namespace, name\)/);
+        const eso = platformMonitors().find((m) => m.name === "external-secrets");
+        assert.ok(eso && "podMetricsEndpoints" in eso.spec);
+        // Without honorLabels the target's namespace (external-secrets) replaces it and the metric's goes to exported_namespace.
+        assert.deepStrictEqual(eso.spec.podMetricsEndpoints.map((e) => e.honorLabels), [true]);
+    });
+
+    it("crash looping means more than 3 restarts in 10 minutes, despite increase()'s extrapolation", () => {
+        // Prometheus's extrapolatedRate (promql/functions.go) for a counter over a left-open 10 m window with 30 s
+        // scrapes: 20 samples from 585 s to 15 s before the evaluation.
+        const increase = (restarts: number, before = 10): number => {
+            const times = Array.from({ length: 20 }, (_, i) => 15 + 30 * i);
+            const values = times.map((_, i) => before + Math.round((restarts * i) / 19));
+            const result = values[values.length - 1] - values[0];
+            const sampled = times[times.length - 1] - times[0];
+            const average = sampled / (times.length - 1);
+            let toStart = times[0];
+            let toEnd = 600 - times[times.length - 1];
+            if (toStart >= average * 1.1) toStart = average / 2;
+            if (result > 0 && values[0] >= 0) toStart = Math.min(toStart, sampled * (values[0] / result));
+            if (toEnd >= average * 1.1) toEnd = average / 2;
+            return (result * (sampled + toStart + toEnd)) / sampled;
+        };
+        assert.ok(increase(3) > 3, "3 restarts read as more than 3 without floor()");
+        for (const restarts of [0, 1, 2, 3, 4, 5, 8]) assert.strictEqual(Math.floor(increase(restarts)) > 3, restarts > 3, `${restarts} restarts`);
+        assert.strictEqual(byName("PodCrashLooping").for, "0m");
+    });
+
+    it("PodNotReady: Pending/Unknown pods and Running pods not Ready, never evicted or completed pods, never Job pods", () => {
+        const expr = byName("PodNotReady").expr;
+        // A Pending pod nobody can schedule has no Ready condition at all: it must be found by its phase.
+        assert.ok(expr.includes('kube_pod_status_phase{phase=~"Pending|Unknown"}'), expr);
+        // Readiness only for Running pods: Failed (evicted) and Succeeded pods keep Ready=false until garbage-collected.
+        assert.ok(expr.includes('kube_pod_status_phase{phase="Running"}') && expr.includes('kube_pod_status_ready{condition="true"}) == 0'), expr);
+        assert.ok(!expr.includes('condition="false"'), expr);
+        assert.ok(expr.endsWith('unless on (namespace, pod) (max by (namespace, pod) (kube_pod_owner{owner_kind="Job"}))'), expr);
+        assert.strictEqual(byName("PodNotReady").for, "15m");
+    });
+
+    it("Karpenter provisioning failures count failed NodeClaim creations, not per-offering CreateFleet fallbacks", () => {
+        assert.strictEqual(byName("KarpenterProvisioningFailures").expr, 'sum(increase(karpenter_cloudprovider_errors_total{method="Create"}[15m])) > 5');
+    });
+
+    it("arithmetic never hides an alert behind a metric CloudWatch publishes only when non-zero (each such operand is guarded with `or`)", () => {
+        const sparse = new Set(ALB_NONZERO_ONLY_METRICS.map((m) => yaceMetricName(NS.alb, m, "Sum")));
+        const problems = allGroups.flatMap(([, groups]) =>
+            groups.flatMap((g) => g.rules.flatMap((r) => unguardedSparseOperands(r.expr, sparse).map((p) => `${g.name}/${"alert" in r ? r.alert : r.record}: ${p}`))),
+        );
+        assert.deepStrictEqual(problems, []);
+        // The check catches the unguarded form: an ALB that never answered an ELB 5xx has no such series, so a sum with
+        // it is empty even while its targets answer only 5xx.
+        const elb = yaceMetricName(NS.alb, "HTTPCode_ELB_5XX_Count", "Sum");
+        const target = yaceMetricName(NS.alb, "HTTPCode_Target_5XX_Count", "Sum");
+        assert.strictEqual(unguardedSparseOperands(`(sum by (lb) (${elb}) + sum by (lb) (${target})) / sum by (lb) (requests)`, sparse).length, 3);
+    });
+
+    it("ALB 5xx ratio: ELB-generated 5xx count in the denominator (RequestCount counts only requests a target was chosen for)", () => {
+        const record = layer.aws.flatMap((g) => g.rules).find((r) => "record" in r && r.record === ALB_5XX_RATIO);
+        assert.ok(record);
+        assert.strictEqual(byName("AlbHttp5xxRatioCritical").expr, `${ALB_5XX_RATIO} > 0.05`);
+        assert.strictEqual(byName("AlbHttp5xxRatioHigh").expr, `${ALB_5XX_RATIO} > 0.01`);
+        const [numerator, denominator] = record.expr.split(" / ");
+        for (const m of ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"]) assert.ok(numerator.includes(yaceMetricName(NS.alb, m, "Sum")), m);
+        for (const m of ["RequestCount", "HTTPCode_ELB_5XX_Count"]) assert.ok(denominator.includes(yaceMetricName(NS.alb, m, "Sum")), m);
+        assert.ok(!denominator.includes(yaceMetricName(NS.alb, "HTTPCode_Target_5XX_Count", "Sum")));
+    });
+
     it("every alert has for, severity, summary, description and a runbook_url whose anchor is a section of docs/runbooks.md", () => {
         assert.ok(alerts.length >= 35, `found ${alerts.length} alerts`);
         for (const a of alerts) {
@@ -83,20 +164,21 @@ describe("observability: alert and recording rules", () => {
     });
 
     it("the operators' thresholds: crash loop, memory, throttling, PVC, HPA, certificates", () => {
-        assert.match(byName("PodCrashLooping").expr, /increase\(kube_pod_container_status_restarts_total\[10m\]\) > 3$/);
+        assert.strictEqual(byName("PodCrashLooping").expr, "floor(increase(kube_pod_container_status_restarts_total[10m])) > 3");
         assert.match(byName("ContainerMemoryNearLimit").expr, /kube_pod_container_resource_limits\{resource="memory"\}\) > 0\.8$/);
         assert.match(byName("ContainerCpuThrottled").expr, /> 0\.25$/);
         assert.match(byName("PvcUsageHigh").expr, /> 0\.8$/);
         assert.match(byName("PvcFullIn24h").expr, /predict_linear\(kubelet_volume_stats_available_bytes\[6h\], 24 \* 3600\)\) < 0/);
         assert.strictEqual(byName("HpaAtMaxReplicas").for, "15m");
-        assert.match(byName("HpaAtMaxReplicas").expr, /current_replicas\) >= max by .*spec_max_replicas\)$/);
+        assert.match(byName("HpaAtMaxReplicas").expr, /^max by \(namespace, horizontalpodautoscaler\) \(kube_horizontalpodautoscaler_status_current_replicas\) >= max by .*spec_max_replicas\) and on/);
+        // minReplicas == maxReplicas is at its maximum by design: such an HPA would alert for ever.
+        assert.ok(byName("HpaAtMaxReplicas").expr.endsWith("(kube_horizontalpodautoscaler_spec_max_replicas) != max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_min_replicas))"));
         assert.match(byName("CertificateExpiringSoon").expr, /< 30$/);
         assert.match(byName("CertificateExpiryCritical").expr, /< 7$/);
         assert.strictEqual(byName("CertificateExpiryCritical").labels.severity, "critical");
         assert.match(byName("VaultSealed").expr, /kube_pod_labels\{label_vault_sealed="true"\}/);
         assert.match(byName("ExternalSecretSyncErrors").expr, /externalsecret_sync_calls_error\[15m\]/);
         assert.match(byName("KarpenterInterruptionQueueBacklog").expr, /karpenter_interruption_message_queue_duration_seconds_bucket/);
-        assert.match(byName("KarpenterProvisioningFailures").expr, /karpenter_cloudprovider_instance_launch_failures_total/);
     });
 
     it("HTTP 5xx ratio: critical above 5 %, warning above 1 %, twins for inhibition", () => {

@@ -21,6 +21,16 @@ import {
 const settings = (env: "dev" | "prod") => (observabilitySection.defaults[env] as { observability: ObservabilitySettings }).observability;
 const system = { nodeSelector: { "node.kubernetes.io/role": "system" }, tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" as const, effect: "NoSchedule" as const }] };
 const platform = { nodeSelector: { "platform.io/node-pool": "platform" }, tolerations: [{ key: "platform.io/pool", operator: "Equal" as const, value: "platform", effect: "NoSchedule" as const }] };
+const argsFor = (env: "dev" | "prod") => ({
+    settings: settings(env),
+    clusterName: `platform-${env}`,
+    environment: env,
+    storageClass: "gp3",
+    system,
+    platform,
+    alertmanager: alertmanagerConfig(settings(env).receivers),
+    receiverSecret: env === "prod",
+});
 const values = (env: "dev" | "prod", logging = true) =>
     stackValues({
         settings: settings(env),
@@ -75,11 +85,14 @@ describe("observability: chart values against upstream", () => {
         for (const k of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) assert.strictEqual(spec[`${k}SelectorNilUsesHelmValues`], false, k);
     });
 
-    it("prod: 2 Prometheus replicas with hard zone anti-affinity and external labels, 3 Alertmanagers, encrypted gp3 volumes", () => {
+    it("prod: 2 Prometheus replicas (one per node, spread over zones) with external labels, 3 Alertmanagers, encrypted gp3 volumes", () => {
         const p = get(values("prod"), "prometheus.prometheusSpec") as Record<string, unknown>;
         assert.strictEqual(p["replicas"], 2);
         assert.strictEqual(p["podAntiAffinity"], "hard");
-        assert.strictEqual(p["podAntiAffinityTopologyKey"], "topology.kubernetes.io/zone");
+        assert.strictEqual(p["podAntiAffinityTopologyKey"], "kubernetes.io/hostname");
+        assert.deepStrictEqual(p["topologySpreadConstraints"], [
+            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": "kps-prometheus" } } },
+        ]);
         assert.deepStrictEqual(p["externalLabels"], { cluster: "platform-prod", environment: "prod" });
         assert.strictEqual(p["retention"], "30d");
         assert.strictEqual(p["retentionSize"], "90GB");
@@ -87,10 +100,33 @@ describe("observability: chart values against upstream", () => {
         const am = get(values("prod"), "alertmanager.alertmanagerSpec") as Record<string, unknown>;
         assert.strictEqual(am["replicas"], 3);
         assert.strictEqual(am["podAntiAffinity"], "hard");
+        assert.strictEqual(am["podAntiAffinityTopologyKey"], "kubernetes.io/hostname");
+        const amSpread = am["topologySpreadConstraints"] as { labelSelector: { matchLabels: Record<string, string> } }[];
+        assert.deepStrictEqual(amSpread[0].labelSelector.matchLabels, { "app.kubernetes.io/name": "alertmanager", "app.kubernetes.io/instance": "kps-alertmanager" });
         assert.deepStrictEqual(am["secrets"], ["alertmanager-receivers"]);
         const dev = get(values("dev"), "prometheus.prometheusSpec") as Record<string, unknown>;
         assert.strictEqual(dev["replicas"], 1);
         assert.strictEqual(dev["podAntiAffinity"], undefined);
+        assert.strictEqual(dev["topologySpreadConstraints"], undefined);
+    });
+
+    it("every replica count the config allows schedules in a two-zone stack (platform:azCount 2)", () => {
+        // Required anti-affinity on the zone key admits at most one replica per zone; a DoNotSchedule spread of maxSkew 1
+        // admits any count. Checked for the config's bounds: Prometheus 1-4, Alertmanager 1-5.
+        const fits = (spec: Record<string, unknown>, replicas: number, zones: number): boolean => {
+            if (spec["podAntiAffinity"] === "hard" && spec["podAntiAffinityTopologyKey"] === "topology.kubernetes.io/zone") return replicas <= zones;
+            const spread = spec["topologySpreadConstraints"] as { maxSkew: number; whenUnsatisfiable: string }[] | undefined;
+            const perZone = Array.from({ length: zones }, (_, z) => Math.floor(replicas / zones) + (z < replicas % zones ? 1 : 0));
+            return (spread ?? []).every((c) => c.whenUnsatisfiable !== "DoNotSchedule" || Math.max(...perZone) - Math.min(...perZone) <= c.maxSkew);
+        };
+        const base = settings("prod");
+        for (const replicas of [2, 3, 4]) {
+            const v = stackValues({ ...argsFor("prod"), settings: { ...base, prometheus: { ...base.prometheus, replicas }, alertmanager: { ...base.alertmanager, replicas: replicas + 1 } } });
+            assert.ok(fits(get(v, "prometheus.prometheusSpec") as Record<string, unknown>, replicas, 2), `prometheus ${replicas}`);
+            assert.ok(fits(get(v, "alertmanager.alertmanagerSpec") as Record<string, unknown>, replicas + 1, 2), `alertmanager ${replicas + 1}`);
+        }
+        // The former zone anti-affinity fails the check for the prod default of 3 Alertmanagers in two zones.
+        assert.ok(!fits({ podAntiAffinity: "hard", podAntiAffinityTopologyKey: "topology.kubernetes.io/zone" }, 3, 2));
     });
 
     it("placement: Prometheus, Alertmanager and Grafana on the platform pool; operator and kube-state-metrics on system nodes; node-exporter tolerates every taint", () => {

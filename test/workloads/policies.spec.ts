@@ -4,6 +4,7 @@
 // zero-violation result for the grid means compliance, not plumbing that analyzes nothing.
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
+import { otlpGatewayContract } from "../../infra/logging/contract";
 import { NamespaceBaseline } from "../../infra/workloads/namespace";
 import { ProductionService, ProductionServiceArgs } from "../../infra/workloads/service";
 import { deployQuotes } from "../../infra/workloads/quotes";
@@ -60,6 +61,7 @@ const GRID: [string, (provider: k8s.Provider) => void][] = [
     ["prod defaults with ingress", service(prodArgs())],
     ["all options on (prod, HPA, Guaranteed, Pod Identity, on-demand)", service(allOptionsArgs())],
     ["dev with an HTTP-only ingress", service({ ...minimalArgs(), ingress: { contract: fakeIngress("dev") } })],
+    ["prod with tracing to the collector gateway", service({ ...prodArgs(), tracing: { gateway: otlpGatewayContract() } })],
     ["exec and TCP probes, CPU limit", service({ ...minimalArgs(), probes: { startup: { type: "tcp" }, liveness: { type: "exec", command: ["/healthcheck"] } }, resources: { cpuLimit: "1" } })],
     ...(["dev", "prod"] as const).map((env): [string, (provider: k8s.Provider) => void] => [
         `quotes (${env})`,

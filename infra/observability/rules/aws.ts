@@ -1,9 +1,12 @@
 // Alerts on the AWS metrics YACE brings in (issue 12, item 4): ALB 5xx ratio and unhealthy targets, RDS storage,
 // connections, CPU and memory, ElastiCache memory and evictions. Every CloudWatch datapoint is a per-minute
 // statistic exported as a gauge, so ratios divide sums over the same window and levels use min/max_over_time.
-import { AlertRule, RuleGroup, Severity, num, runbookUrl } from "../../lib/promRules";
+import { AlertRule, RecordingRule, RuleGroup, Severity, num, runbookUrl } from "../../lib/promRules";
 import { ERROR_RATIO } from "../../lib/serviceRules";
 import { AWS_METRICS as M } from "../yace";
+
+/** Recorded 5xx ratio of each ALB over 5 minutes (ELB- and target-generated 5xx over all requests). */
+export const ALB_5XX_RATIO = "loadbalancer:aws_applicationelb_5xx:ratio_sum5m";
 
 export interface AwsThresholds {
     /** RDS FreeStorageSpace below which to warn (GiB). */
@@ -29,13 +32,28 @@ export function awsRuleGroups(runbookBase: string, t: AwsThresholds): RuleGroup[
     const lb = "dimension_LoadBalancer";
     // Load-balancer-level series (the job with dimensionNameRequirements [LoadBalancer]) carry no TargetGroup label.
     const lbLevel = `{dimension_TargetGroup=""}`;
-    const albRatio =
-        `(sum by (${lb}) (sum_over_time(${M.albElb5xx}${lbLevel}[5m])) + sum by (${lb}) (sum_over_time(${M.albTarget5xx}${lbLevel}[5m])))` +
-        ` / sum by (${lb}) (sum_over_time(${M.albRequests}${lbLevel}[5m])) `;
+    // ALB 5xx ratio = (ELB 5xx + target 5xx) / (requests + ELB 5xx), per load balancer over 5 minutes.
+    //  - The HTTPCode_* counts are published only when non-zero (ALB user guide, "CloudWatch metrics for your Application
+    //    Load Balancer": "Reporting criteria: There is a nonzero value"), and YACE exports only the metrics ListMetrics
+    //    lists: a load balancer that has not answered a 5xx recently has no such series, and vector arithmetic with a
+    //    missing side is empty. Every term therefore falls back to 0 for each load balancer any of them knows.
+    //  - RequestCount counts only requests for which a target was chosen, so ELB-generated 5xx (503 with no healthy
+    //    target) are added to the denominator: with every target down the ratio is 1, not a division by nothing.
+    //    (A target 5xx implies a request a target was chosen for, so requests or ELB 5xx name every load balancer.)
+    //  - Recorded once; both alerts read the recorded ratio.
+    const lbSum = (metric: string) => `sum by (${lb}) (sum_over_time(${metric}${lbLevel}[5m]))`;
+    const zero = `0 * (${lbSum(M.albRequests)} or ${lbSum(M.albElb5xx)})`;
+    const term = (metric: string) => `(${lbSum(metric)} or ${zero})`;
+    const ratio: RecordingRule = {
+        record: ALB_5XX_RATIO,
+        expr: `(${term(M.albElb5xx)} + ${term(M.albTarget5xx)}) / (${term(M.albRequests)} + ${term(M.albElb5xx)})`,
+    };
+    const albRatio = `${ALB_5XX_RATIO} `;
     return [
         {
             name: "aws.alb",
             rules: [
+                ratio,
                 a({
                     name: "AlbHttp5xxRatioCritical",
                     expr: `${albRatio}> ${num(ERROR_RATIO.critical)}`,

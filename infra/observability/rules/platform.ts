@@ -50,16 +50,29 @@ export function platformRuleGroups(runbookBase: string, t: PlatformThresholds): 
             rules: [
                 a({
                     name: "PodNotReady",
-                    // Completed Job pods are never Ready: leave them out.
-                    expr: `(max by (namespace, pod) (kube_pod_status_ready{condition="false"}) == 1) unless on (namespace, pod) (max by (namespace, pod) (kube_pod_owner{owner_kind="Job"}))`,
+                    // Pending (or Unknown) pods, and Running pods whose Ready condition is not true; Job pods left out.
+                    // By phase, as the chart's KubePodNotReady: an unscheduled Pending pod has no Ready condition
+                    // (kube-state-metrics exports kube_pod_status_ready only for a Ready condition the pod has:
+                    // createPodStatusReadyFamilyGenerator, internal/store/pod.go @ v2.20.0), and Failed
+                    // or Succeeded pods (evicted, completed) keep Ready=false until garbage-collected: their own
+                    // controller has replaced them, so they must not alert for ever.
+                    expr:
+                        `((max by (namespace, pod) (kube_pod_status_phase{phase=~"Pending|Unknown"}) == 1)` +
+                        ` or (max by (namespace, pod) (kube_pod_status_phase{phase="Running"}) == 1` +
+                        ` and on (namespace, pod) (max by (namespace, pod) (kube_pod_status_ready{condition="true"}) == 0)))` +
+                        ` unless on (namespace, pod) (max by (namespace, pod) (kube_pod_owner{owner_kind="Job"}))`,
                     for: "15m",
                     severity: "warning",
                     summary: "Pod {{ $labels.namespace }}/{{ $labels.pod }} has not been ready for 15 minutes",
-                    description: "The pod's readiness probe has been failing (or the pod has not started) for 15 minutes; it receives no traffic.",
+                    description: "The pod has been Pending (not scheduled, or its containers not started) or failing its readiness probe for 15 minutes; it receives no traffic.",
                 }),
                 a({
                     name: "PodCrashLooping",
-                    expr: `increase(kube_pod_container_status_restarts_total[10m]) > ${num(t.crashLoopRestarts)}`,
+                    // increase() extrapolates to the window's edges (Prometheus docs, "increase": "it is possible to
+                    // get a non-integer result even if a counter increases only by integer increments"): with 30 s
+                    // scrapes 3 restarts read about 3.16 and "> 3" would fire at 3. floor() gives back the whole
+                    // restarts counted, so the alert fires at more than 3.
+                    expr: `floor(increase(kube_pod_container_status_restarts_total[10m])) > ${num(t.crashLoopRestarts)}`,
                     for: "0m",
                     severity: "warning",
                     summary: "Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} is crash-looping",
@@ -91,7 +104,11 @@ export function platformRuleGroups(runbookBase: string, t: PlatformThresholds): 
                 }),
                 a({
                     name: "HpaAtMaxReplicas",
-                    expr: `max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_status_current_replicas) >= max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_max_replicas)`,
+                    // An HPA whose minReplicas equals maxReplicas is always at its maximum by design: left out, as
+                    // in the chart's KubeHpaMaxedOut (kubernetes-apps.yaml @ kube-prometheus-stack 88.5.3).
+                    expr:
+                        `max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_status_current_replicas) >= max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_max_replicas)` +
+                        ` and on (namespace, horizontalpodautoscaler) (max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_max_replicas) != max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_min_replicas))`,
                     for: "15m",
                     severity: "warning",
                     summary: "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at its maximum for 15 minutes",
@@ -153,12 +170,18 @@ export function platformRuleGroups(runbookBase: string, t: PlatformThresholds): 
                     description: `Interruption messages wait more than ${num(t.interruptionQueueSeconds)} s (p99) or are received but not deleted: spot interruptions (2 minutes' notice) may hit nodes before they are drained.`,
                 }),
                 a({
+                    // NodeClaim creations that failed (every offering tried): karpenter_cloudprovider_errors_total
+                    // {controller, method, provider, error} from the cloud-provider decorator (kubernetes-sigs/karpenter
+                    // pkg/cloudprovider/metrics/cloudprovider.go, the core Karpenter 1.14.1 builds on). Not
+                    // karpenter_cloudprovider_instance_launch_failures_total: it counts each failed CreateFleet
+                    // offering (zone, zone_id, capacity_type, reason; no nodepool label), so routine fallbacks from an
+                    // exhausted spot pool to the next offering would page.
                     name: "KarpenterProvisioningFailures",
-                    expr: `sum by (nodepool) (increase(karpenter_cloudprovider_instance_launch_failures_total[15m])) > 5 or sum(increase(karpenter_cloudprovider_errors_total{method="Create"}[15m])) > 5`,
+                    expr: `sum(increase(karpenter_cloudprovider_errors_total{method="Create"}[15m])) > 5`,
                     for: "10m",
                     severity: "warning",
                     summary: "Karpenter fails to launch nodes",
-                    description: "More than 5 instance launches (CreateFleet offerings) or NodeClaim creations failed in 15 minutes; pending pods may not get capacity.",
+                    description: "More than 5 NodeClaim creations failed in 15 minutes (no offering could be launched, or the EC2NodeClass is not ready); pending pods may not get capacity.",
                 }),
                 a({
                     name: "ExternalSecretSyncErrors",

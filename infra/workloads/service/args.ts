@@ -7,6 +7,7 @@ import { PolicyDocument } from "../../lib/iamDocuments";
 import { ServiceSlo } from "../../lib/serviceRules";
 import type { ServiceMonitorArgs } from "./monitoring";
 import { NamespaceBaseline } from "../namespace";
+import type { TracingArgs } from "./tracing";
 
 /** How a probe checks the container. Ports default to the container's `http` port. */
 export type ProbeCheck =
@@ -136,6 +137,8 @@ export interface ProductionServiceArgs {
          */
         vpcEndpointCidrs?: string[];
     };
+    /** Opt-in traces to the platform's OpenTelemetry gateway: OTEL_* variables and egress to the gateway (tracing.ts). */
+    tracing?: TracingArgs;
     shutdown?: {
         /** preStop sleep. Default: the ingress deregistration delay + 5 s (or 5 s without ingress). */
         preStopSleepSeconds?: number;

@@ -7,3 +7,4 @@ export { DEFAULT_PROBES, type ResolvedService, ServiceArgsError, imageProblem, r
 export { ALB, AWS_API_EGRESS, POD_IDENTITY_AGENT_EGRESS } from "./render";
 export { ProductionService } from "./component";
 export { METRICS_PORT_NAME, type MetricsExporterArgs, type ServiceMonitorArgs } from "./monitoring";
+export { TRACING_ENV_NAMES, type TracingArgs, defaultSampleRatio, tracingEgressRule, tracingEnv } from "./tracing";

@@ -6,6 +6,7 @@ import { AutoscalingArgs, ProbeCheck, ProbeSpec, ProbesArgs, ProductionServiceAr
 import { secretsProblems } from "./secrets";
 import { ResolvedMonitoring, resolveMonitoring } from "./monitoring";
 import { ProblemsError } from "../../lib/problems";
+import { tracingProblems } from "./tracing";
 
 export class ServiceArgsError extends ProblemsError {
     constructor(name: string, problems: string[]) {
@@ -233,6 +234,7 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
         if (args.env && k in args.env) problems.push(`secretEnv.${k}: expected a name not also in env, found it in both`);
         if (!v.secretName || !v.key) problems.push(`secretEnv.${k}: expected a secretName and key, found ${JSON.stringify(v)}`);
     }
+    problems.push(...tracingProblems(args.tracing, args.env));
 
     problems.push(
         ...secretsProblems(args.secrets, {

@@ -9,6 +9,7 @@ import { exporterContainer } from "../monitoring";
 import { renderProbe } from "../render";
 import { ResolvedService } from "../resolve";
 import { SECRETS_CHECKSUM_ANNOTATION, secretEnvVars, secretVolumes, secretsChecksum } from "../secrets";
+import { tracingEnv } from "../tracing";
 
 function volumesAndMounts(args: ProductionServiceArgs): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[] } {
     const volumes: k8s.types.input.core.v1.Volume[] = [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }];
@@ -25,8 +26,9 @@ function volumesAndMounts(args: ProductionServiceArgs): { volumes: k8s.types.inp
     return { volumes: [...volumes, ...secret.volumes], mounts: [...mounts, ...secret.mounts] };
 }
 
-function containerEnv(args: ProductionServiceArgs): k8s.types.input.core.v1.EnvVar[] {
+function containerEnv(name: string, args: ProductionServiceArgs, namespace: string): k8s.types.input.core.v1.EnvVar[] {
     return [
+        ...(args.tracing ? tracingEnv(args.tracing, { name, namespace, environment: args.environment }) : []),
         ...Object.entries(args.env ?? {}).map(([n, value]) => ({ name: n, value })),
         ...Object.entries(args.secretEnv ?? {}).map(([n, ref]) => ({
             name: n,
@@ -101,7 +103,7 @@ export function deploymentSpec(
                             { name: "http", containerPort: s.port, protocol: "TCP" },
                             ...(s.monitoring?.appMetricsPort ? [{ name: s.monitoring.portName, containerPort: s.monitoring.containerPort, protocol: "TCP" }] : []),
                         ],
-                        env: containerEnv(args),
+                        env: containerEnv(name, args, typeof args.namespace === "string" ? args.namespace : args.namespace.name),
                         resources: { requests: s.requests, limits: s.limits },
                         startupProbe: renderProbe(s.probes.startup, s.port),
                         readinessProbe: renderProbe(s.probes.readiness, s.port),

@@ -6,6 +6,7 @@ import { NAMESPACE_NAME_LABEL, dnsEgressRule } from "../../labels";
 import { ProductionServiceArgs } from "../args";
 import { AWS_API_EGRESS, POD_IDENTITY_AGENT_EGRESS } from "../render";
 import { ResolvedService } from "../resolve";
+import { tracingEgressRule } from "../tracing";
 
 export function networkPolicySpec(
     args: ProductionServiceArgs,
@@ -48,6 +49,8 @@ export function networkPolicySpec(
             ...(args.aws?.vpcEndpointCidrs?.length
                 ? [{ to: args.aws.vpcEndpointCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [...AWS_API_EGRESS.ports] }]
                 : []),
+            // Traces (opt-in): the collector gateway's pods, on the one OTLP port in use.
+            ...(args.tracing ? [tracingEgressRule(args.tracing)] : []),
             ...(args.network?.egress ?? []).map((e) => ({
                 to: e.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
                 ports: e.ports.map((p) => ({ protocol: p.protocol ?? "TCP", port: p.port })),
