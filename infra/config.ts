@@ -24,6 +24,7 @@ import { deliverySection } from "./delivery/config";
 import { secretsSection } from "./secrets/config";
 import { loggingSection } from "./logging/config";
 import { observabilitySection } from "./observability/config";
+import { backupSection } from "./backup/config";
 import { physicalNameProblems } from "./lib/naming";
 
 export { ENVIRONMENTS };
@@ -43,6 +44,8 @@ const systemNodes = z.strictObject({
     amiType: z.enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"]),
 });
 
+const BUDGET = { message: "expected a whole number of USD a month, like 1500" };
+
 /** Keys of the foundation (network, cluster). Each later layer adds a section through LAYER_SECTIONS. */
 const coreShape = {
     environment: z.enum(ENVIRONMENTS),
@@ -61,10 +64,12 @@ const coreShape = {
     logRetentionDays,
     /** Deletion protection, `protect` and final snapshots on databases, buckets and keys. */
     protectStatefulResources: z.boolean(),
+    /** Monthly budget in USD; the `cost-budget` policy compares the plan's estimate with it (unset: no check). */
+    costBudgetUsd: z.number(BUDGET).int(BUDGET).positive(BUDGET).optional(),
 };
 
 // To add a layer's keys: list its section here (infra/<layer>/config.ts); its shape, defaults and checks follow.
-const LAYER_SECTIONS = [networkSection, karpenterSection, dataSection, ingressSection, workloadsSection, observabilitySection, secretsSection, loggingSection, deliverySection] as const;
+const LAYER_SECTIONS = [networkSection, karpenterSection, dataSection, ingressSection, workloadsSection, observabilitySection, secretsSection, loggingSection, backupSection, deliverySection] as const;
 
 type CoreShape = typeof coreShape;
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

@@ -2,6 +2,7 @@
 // contracts of the layers before it, spreads each layer's own outputs into the stack outputs (their names are a
 // public interface) and gathers the layers' notices. It then checks that what is pinned to the system nodes fits.
 import * as pulumi from "@pulumi/pulumi";
+import { Backup, BackupOutputs } from "./backup";
 import { Cluster, ClusterOutputs } from "./cluster";
 import { PlatformConfig } from "./config";
 import { DataOutputs, DataTier } from "./data";
@@ -30,6 +31,7 @@ export type PlatformOutputs = {
     LoggingOutputs &
     ObservabilityOutputs &
     WorkloadsOutputs &
+    BackupOutputs &
     DeliveryOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
@@ -49,6 +51,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly logging: Logging;
     readonly observability: Observability;
     readonly workloads: Workloads;
+    readonly backup: Backup;
     readonly delivery: Delivery;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
@@ -149,8 +152,6 @@ export class Platform extends pulumi.ComponentResource {
             { cluster, karpenter: this.karpenter.contract, settings: cfg.logging, protectStateful: cfg.protectStatefulResources, tags },
             parent,
         );
-        // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
-        // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.observability = new Observability(
             "observability",
             {
@@ -166,6 +167,25 @@ export class Platform extends pulumi.ComponentResource {
             },
             parent,
         );
+
+        // Backups of everything in the cluster that holds state (docs/backup.md): the Vault snapshot job with the
+        // secrets layer's contract, the ServiceMonitor, PodMonitor and alert rules with the observability layer's.
+        this.backup = new Backup(
+            "backup",
+            {
+                cluster,
+                karpenter: this.karpenter.contract,
+                settings: cfg.backup,
+                protectStateful: cfg.protectStatefulResources,
+                secrets: this.secrets.contract,
+                monitoring: this.observability.contract,
+                tags,
+            },
+            parent,
+        );
+
+        // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
+        // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
             "workloads",
             {
@@ -184,7 +204,7 @@ export class Platform extends pulumi.ComponentResource {
         // CI's way into the account (GitHub OIDC roles) and the application image registry: needs nothing from the cluster.
         this.delivery = new Delivery("delivery", { clusterName: cfg.clusterName, settings: cfg.delivery, account, protectStateful: cfg.protectStatefulResources, tags }, parent);
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.workloads, this.delivery];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.backup, this.workloads, this.delivery];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -198,6 +218,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.logging.outputs,
             ...this.observability.outputs,
             ...this.workloads.outputs,
+            ...this.backup.outputs,
             ...this.delivery.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });

@@ -12,6 +12,7 @@ import { rdsPolicies } from "./aws/rds";
 import { s3Policies } from "./aws/s3";
 import { tagPolicies } from "./aws/tags";
 import { costPolicies } from "./cost";
+import { costBudgetPolicies } from "./costBudget";
 import { operationsPolicies } from "./kubernetes/operations";
 import { pssPolicies } from "./kubernetes/pss";
 import { secretsPolicies } from "./kubernetes/secrets";
@@ -35,4 +36,5 @@ export const policies: Policies = [
     ...costPolicies,
     ...stackPolicies,
     ...secretsPolicies,
+    ...costBudgetPolicies,
 ];

@@ -1,17 +1,30 @@
-// `npm run plan -- [--stack dev|prod] [--json FILE]`: the offline plan. Runs the real program against the
-// mock cloud with the stack's own config, lists every resource with its inputs, runs the policy pack,
-// and says what it cannot see. Exit 0: clean; 1: mandatory policy violations; 2: bad config or program error.
+// `npm run plan -- [--stack dev|prod] [--json FILE] [--diff BASE.json] [--markdown FILE] [--html FILE]`: the
+// offline plan. Runs the real program against the mock cloud with the stack's own config, lists every resource
+// with its inputs, runs the policy pack, estimates cost and deploy time (tools/insight), compares with a base
+// plan, and says what it cannot see. Exit 0: clean; 1: mandatory policy violations; 2: bad config, a base plan
+// that cannot be read, or a program error.
 import * as fs from "fs";
 import * as path from "path";
 import { PlanReport, buildReport, renderReport } from "./offline/report";
 import { ProgramError, ROOT, StackFileError, readStackConfig, runProgram } from "./offline/run";
+import { BaseFileError, readBasePlan, writeReports } from "./insight/outputs";
+import { addDiff } from "./insight";
 
 interface PlanArgs {
     stack: string;
     json?: string;
+    diff?: string;
+    markdown?: string;
+    html?: string;
 }
 
-const USAGE = "usage: npm run plan -- [--stack <name>] [--json <file>]";
+const USAGE = "usage: npm run plan -- [--stack <name>] [--json <file>] [--diff <base plan.json>] [--markdown <file>] [--html <file>]";
+const FILE_FLAGS = { "--json": "json", "--diff": "diff", "--markdown": "markdown", "--html": "html" } as const;
+
+function fileFlag(a: string): string | undefined {
+    const flag = a.includes("=") ? a.slice(0, a.indexOf("=")) : a;
+    return Object.prototype.hasOwnProperty.call(FILE_FLAGS, flag) ? flag : undefined;
+}
 
 function parseArgs(argv: string[]): PlanArgs {
     const args: PlanArgs = { stack: "dev" };
@@ -24,9 +37,10 @@ function parseArgs(argv: string[]): PlanArgs {
         };
         if (a === "--stack" || a === "-s") args.stack = value();
         else if (a.startsWith("--stack=")) args.stack = a.slice(8);
-        else if (a === "--json") args.json = value();
-        else if (a.startsWith("--json=")) args.json = a.slice(7);
-        else if (a === "--help" || a === "-h") {
+        else if (fileFlag(a)) {
+            const eq = a.indexOf("=");
+            args[FILE_FLAGS[fileFlag(a) as keyof typeof FILE_FLAGS]] = eq > 0 ? a.slice(eq + 1) : value();
+        } else if (a === "--help" || a === "-h") {
             process.stdout.write(`${USAGE}\n`);
             process.exit(0);
         } else throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
@@ -38,9 +52,11 @@ function parseArgs(argv: string[]): PlanArgs {
 class UsageError extends Error {}
 
 export async function plan(args: PlanArgs): Promise<{ report: PlanReport; exitCode: number }> {
+    const base = args.diff ? readBasePlan(args.diff) : undefined;
     const stackConfig = readStackConfig(args.stack);
     const run = await runProgram(stackConfig);
     const report = await buildReport(run, path.join(ROOT, "policies", "config", `${args.stack}.json`));
+    if (base && args.diff) addDiff(report.insight, report.json, base, args.diff, report.region);
     const exitCode = report.policies.violations.some((v) => v.enforcement === "mandatory") ? 1 : 0;
     return { report, exitCode };
 }
@@ -60,7 +76,10 @@ async function main(): Promise<number> {
         if (args.json) {
             fs.writeFileSync(args.json, `${JSON.stringify(report.json, null, 2)}\n`);
         }
+        writeReports(report, args);
         process.stdout.write(renderReport(report, { elapsedMs: ms, jsonFile: args.json }));
+        const timings = process.env["PLATFORM_PLAN_TIMINGS_FILE"];
+        if (timings) fs.writeFileSync(timings, JSON.stringify({ planMs: ms, ...report.insight.timings }));
         return exitCode;
     } catch (e) {
         if (e instanceof ProgramError) {
@@ -68,7 +87,7 @@ async function main(): Promise<number> {
             process.stderr.write(`plan (${args.stack}): ${what}.\n${e.message}\n`);
             return 2;
         }
-        if (e instanceof StackFileError) {
+        if (e instanceof StackFileError || e instanceof BaseFileError) {
             process.stderr.write(`plan: ${e.message}\n`);
             return 2;
         }
@@ -77,7 +96,7 @@ async function main(): Promise<number> {
     }
 }
 
-/** `npm run bench` reads the plan's peak memory from here. */
+/** `npm run bench` reads the plan's peak memory (and the insight timings) from here. */
 function reportPeakMemory(): void {
     const file = process.env["PLATFORM_PLAN_RSS_FILE"];
     if (file) fs.writeFileSync(file, String(process.resourceUsage().maxRSS));

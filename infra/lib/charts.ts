@@ -127,6 +127,14 @@ export const charts = {
         version: "0.170.0",
         source: "open-telemetry/opentelemetry-helm-charts charts/opentelemetry-collector (commit f5178cb9)",
     },
+    // https://github.com/vmware-tanzu/helm-charts/blob/velero-12.1.0/charts/velero/values.yaml
+    // (chart 12.1.0, appVersion 1.18.1, tag commit 73466ca9; the platform runs image v1.18.2, see infra/backup/values.ts)
+    velero: {
+        chart: "velero",
+        repo: "https://vmware-tanzu.github.io/helm-charts",
+        version: "12.1.0",
+        source: "vmware-tanzu/helm-charts charts/velero",
+    },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof charts;

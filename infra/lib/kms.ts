@@ -11,6 +11,8 @@ export interface CustomerKeyArgs {
     policy?: pulumi.Input<PolicyDocument>;
     /** prod: `protect` (a deleted key makes everything encrypted with it unreadable). */
     protect: boolean;
+    /** Keep the key in AWS even when it leaves the program or the stack is destroyed (Pulumi retainOnDelete). */
+    retainOnDelete?: boolean;
     tags: Record<string, pulumi.Input<string>>;
     /** Days KMS waits before deleting a scheduled key (7-30). */
     deletionWindowInDays?: number;
@@ -33,7 +35,7 @@ export function customerKey(name: string, args: CustomerKeyArgs, opts: { parent:
             ...(args.policy !== undefined ? { policy: pulumi.output(args.policy).apply((d) => JSON.stringify(d)) } : {}),
             tags: args.tags,
         },
-        { parent: opts.parent, protect: args.protect },
+        { parent: opts.parent, protect: args.protect, ...(args.retainOnDelete ? { retainOnDelete: true } : {}) },
     );
     const alias = new aws.kms.Alias(name, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent: opts.parent });
     return { key, arn: key.arn, alias };

@@ -25,6 +25,8 @@ export interface SecureBucketArgs {
     /** Statements added before the TLS-only deny (service principals that write, roles that read...). */
     statements?: (bucketArn: string, facts: BucketFacts) => Statement[];
     protect: boolean;
+    /** Keep the bucket in AWS even when it leaves the program or the stack is destroyed (Pulumi retainOnDelete). */
+    retainOnDelete?: boolean;
     tags: Record<string, pulumi.Input<string>>;
 }
 
@@ -58,7 +60,7 @@ export function secureBucket(name: string, args: SecureBucketArgs, account: Acco
             ...(args.objectLock ? { objectLockEnabled: true } : {}),
             tags: args.tags,
         },
-        { parent: opts.parent, protect: args.protect },
+        { parent: opts.parent, protect: args.protect, ...(args.retainOnDelete ? { retainOnDelete: true } : {}) },
     );
     const ref = { bucket: bucket.id };
     const ownership = new aws.s3.BucketOwnershipControls(name, { ...ref, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);

@@ -45,8 +45,6 @@ import {
     collectorValues,
     lokiPods,
     lokiValues,
-    prometheusOtlpMetricsUrl,
-    remoteWriteUrl,
     tempoPods,
     tempoValues,
 } from "./values";
@@ -306,11 +304,8 @@ export class Logging extends pulumi.ComponentResource {
             tempoBucket: tempo.name,
             loggingKmsKeyArn: key.arn,
         };
-        this.notices = [
-            `tracing: Tempo's span metrics go to ${s.prometheusUrls.map(remoteWriteUrl).join(", ")} (remote write) and the gateway's OTLP ` +
-                `metrics to ${s.prometheusUrls.map(prometheusOtlpMetricsUrl).join(", ")}: the Prometheus there must run with ` +
-                "enableRemoteWriteReceiver and enableOTLPReceiver (kube-prometheus-stack prometheus.prometheusSpec), one URL per replica",
-        ];
+        // The observability layer turns on Prometheus's remote-write and OTLP receivers when it gets this contract.
+        this.notices = [];
         this.registerOutputs({});
     }
 }

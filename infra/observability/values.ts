@@ -203,6 +203,9 @@ export function stackValues(a: StackValuesArgs): Record<string, unknown> {
                 ...onPlatform,
                 // Select monitors and rules from every namespace, not only those labelled release=kps.
                 serviceMonitorSelectorNilUsesHelmValues: false,
+                // With the logging layer, Tempo's metrics generator remote-writes span metrics and service graphs,
+                // and the OTLP gateway pushes metrics, into each replica (values.yaml @ 88.5.3: both default false).
+                ...(a.logging ? { enableRemoteWriteReceiver: true, enableOTLPReceiver: true } : {}),
                 podMonitorSelectorNilUsesHelmValues: false,
                 ruleSelectorNilUsesHelmValues: false,
                 probeSelectorNilUsesHelmValues: false,

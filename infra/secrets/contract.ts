@@ -25,6 +25,8 @@ export interface SecretsContract {
         caConfigMap: { name: string; key: string };
         /** Namespace of caConfigMap. */
         caNamespace: string;
+        /** The same CA certificate (public), for consumers that need it in their own namespace (the backup layer). */
+        caCertPem?: pulumi.Output<string>;
         kubernetesAuthMount: string;
         /** Audience Vault's Kubernetes auth roles require in the presented token. */
         audience: string;

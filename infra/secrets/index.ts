@@ -255,6 +255,7 @@ export class Secrets extends pulumi.ComponentResource {
                 address: this.vault.address,
                 caConfigMap: { ...VAULT_CA_CONFIGMAP },
                 caNamespace: VAULT_NAMESPACE,
+                caCertPem: this.vault.caCertPem,
                 kubernetesAuthMount: authMount,
                 audience: VAULT_AUDIENCE,
                 snapshot: { ...SNAPSHOT_ACCESS },

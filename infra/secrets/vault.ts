@@ -27,6 +27,8 @@ export interface VaultDeployment {
     address: string;
     /** What the bootstrap Job and the stores wait for. */
     ready: pulumi.Resource[];
+    /** The public CA certificate clients trust (the ConfigMap's content), for consumers in other namespaces. */
+    caCertPem: pulumi.Output<string>;
     release?: k8s.helm.v3.Release;
     sealKey?: CustomerKey;
 }
@@ -210,7 +212,7 @@ export function inClusterVault(a: InClusterVaultArgs, parent: pulumi.Resource): 
         },
         opts,
     );
-    return { address: `https://${VAULT_RELEASE}-active.${VAULT_NAMESPACE}.svc:${VAULT_PORT}`, ready: [vault.release, ca_], release: vault.release, sealKey };
+    return { address: `https://${VAULT_RELEASE}-active.${VAULT_NAMESPACE}.svc:${VAULT_PORT}`, ready: [vault.release, ca_], caCertPem: ca.certPem, release: vault.release, sealKey };
 }
 
 /**
@@ -243,5 +245,5 @@ export function externalVault(a: { name: string; cluster: ClusterContract; addre
         },
         k8sOpts,
     );
-    return { address: a.address, ready: [ca, reviewerSecret, binding] };
+    return { address: a.address, ready: [ca, reviewerSecret, binding], caCertPem: pulumi.output(a.caCertPem) };
 }

@@ -22,7 +22,8 @@ describe("offline plan", () => {
             const { report, exitCode } = await plan({ stack });
             assert.equal(exitCode, 0, report.policies.violations.map((v) => `${v.policy}: ${v.message}`).join("\n"));
             const json = report.json;
-            assert.deepEqual(Object.keys(json), ["project", "stack", "resources", "outputs", "policies", "summary", "capacity"]);
+            assert.deepEqual(Object.keys(json), ["project", "stack", "resources", "outputs", "policies", "summary", "capacity", "cost", "deployTime"]);
+            assert.ok(json.cost.monthlyUsd > 0 && json.deployTime.criticalPathMinutes > 0);
             assert.equal(json.project, "platform");
             assert.equal(json.stack, stack);
             assert.deepEqual(Object.keys(json.policies), ["packs", "violations"]);
@@ -30,7 +31,7 @@ describe("offline plan", () => {
             assert.equal(json.summary.resources, json.resources.length);
             assert.equal(Object.values(json.summary.byType).reduce((a, b) => a + b, 0), json.resources.length);
             for (const r of json.resources) {
-                assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "custom", "protect", "inputs"]);
+                assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "custom", "protect", "dependencies", "aliases", "inputs"]);
                 assert.match(r.urn, new RegExp(`^urn:pulumi:${stack}::platform::`));
                 assert.ok(r.parent === null || json.resources.some((p) => p.urn === r.parent) || r.parent.includes("pulumi:pulumi:Stack"));
             }
@@ -81,14 +82,31 @@ describe("offline plan", () => {
             assert.match(r.stderr, /unknown argument "--frobnicate"/);
         });
 
-        it("writes the JSON file and exits 0 for prod", () => {
-            const file = path.join(os.tmpdir(), `plan-${process.pid}.json`);
-            const r = runCli(["--stack", "prod", "--json", file]);
+        it("writes the JSON, Markdown and HTML files, with the diff against a base plan, and exits 0 for prod", () => {
+            const tmp = (ext: string) => path.join(os.tmpdir(), `plan-${process.pid}.${ext}`);
+            const gone = "urn:pulumi:prod::platform::aws:kms/key:Key::gone";
+            fs.writeFileSync(tmp("base.json"), JSON.stringify({ project: "platform", stack: "prod", resources: [{ urn: gone, type: "aws:kms/key:Key", name: "gone", parent: null, inputs: {} }] }));
+            const r = runCli(["--stack", "prod", "--json", tmp("json"), "--diff", tmp("base.json"), "--markdown", tmp("md"), "--html", tmp("html")]);
             assert.equal(r.status, 0, r.stderr);
-            const json = JSON.parse(fs.readFileSync(file, "utf8"));
+            const json = JSON.parse(fs.readFileSync(tmp("json"), "utf8"));
             assert.equal(json.stack, "prod");
+            assert.deepEqual(Object.keys(json.diff), ["base", "added", "removed", "changed", "policy", "costDeltaUsd"]);
+            assert.deepEqual(json.diff.removed, [gone]);
+            assert.equal(json.diff.added.length, json.resources.length);
             assert.match(r.stdout, /JSON written to/);
-            fs.rmSync(file);
+            assert.match(r.stdout, /Cost estimate: \$[\d,.]+ a month/);
+            assert.match(r.stdout.split("\n")[1], /^!! STATEFUL \(prod\): .*::gone would be DELETED/, "called out at the top");
+            assert.match(r.stdout, /  !! STATEFUL: .*::gone would be DELETED/);
+            assert.match(fs.readFileSync(tmp("md"), "utf8"), /^### Plan insight: platform\/prod[\s\S]*CAUTION[\s\S]*aws:kms\/key:Key::gone/);
+            assert.match(fs.readFileSync(tmp("html"), "utf8"), /id="monthly-usd">\$[\d,.]+</);
+            for (const ext of ["json", "base.json", "md", "html"]) fs.rmSync(tmp(ext));
+        });
+
+        it("exits 2 when the base plan cannot be read, before running the program", () => {
+            const r = runCli(["--stack", "prod", "--diff", "/nonexistent/base.json"]);
+            assert.equal(r.status, 2);
+            assert.match(r.stderr, /--diff: cannot read \/nonexistent\/base.json: ENOENT/);
+            assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
         });
     });
 });

@@ -56,6 +56,13 @@ describe("observability: chart values against upstream", () => {
         });
     }
 
+    it("with the logging layer Prometheus accepts remote write (Tempo's span metrics) and OTLP (the gateway); without it, neither", () => {
+        assert.strictEqual(get(values("prod"), "prometheus.prometheusSpec.enableRemoteWriteReceiver"), true);
+        assert.strictEqual(get(values("prod"), "prometheus.prometheusSpec.enableOTLPReceiver"), true);
+        assert.strictEqual(get(values("prod", false), "prometheus.prometheusSpec.enableRemoteWriteReceiver"), undefined);
+        assert.strictEqual(get(values("prod", false), "prometheus.prometheusSpec.enableOTLPReceiver"), undefined);
+    });
+
     it("the fixture's free-form maps are declared keys, and the walk catches a misspelt subchart key", () => {
         for (const m of KPS_FREE_MAPS) assert.ok((KPS_VALUES_KEYS as readonly string[]).includes(m), m);
         assert.deepStrictEqual(unknownKeys({ grafana: { sidecar: { dashbaords: { enabled: true } } }, "kube-state-metrics": { tolerations: [] } }, kpsDeclared), ["grafana.sidecar.dashbaords"]);

@@ -182,9 +182,13 @@ describe("workflows (.github/workflows)", () => {
         for (const [f, w] of Object.entries(workflows)) {
             for (const job of Object.values(w.doc.jobs)) if (job.uses?.startsWith("./")) assert.ok(fs.existsSync(path.join(ROOT, job.uses)), `${f}: ${job.uses}`);
         }
-        // The plan flags pr.yml relies on (the plan-insight issue adds --diff and --markdown).
+        // The plan flags the workflows pass (--diff and --markdown come from the plan-insight work).
         const plan = fs.readFileSync(path.join(ROOT, "tools", "plan.ts"), "utf8");
-        for (const flag of ["--stack", "--json"]) assert.ok(plan.includes(`"${flag}"`), `tools/plan.ts does not accept ${flag}`);
+        // The plan's lines, and pr.yml's array of optional plan arguments (diff=(--diff ...)).
+        const planLines = runs.split("\n").filter((l) => /npm run plan -- |diff=\(/.test(l));
+        const flags = new Set(planLines.flatMap((l) => [...l.matchAll(/(--[a-z]+)/g)].map((f) => f[1])));
+        assert.deepStrictEqual([...flags].sort(), ["--diff", "--json", "--markdown", "--stack"]);
+        for (const flag of flags) assert.ok(plan.includes(`"${flag}"`), `tools/plan.ts does not accept ${flag}`);
     });
 
     it("dependabot: npm with the Pulumi packages grouped, and GitHub Actions", () => {

@@ -26,6 +26,11 @@ export interface AnalyzableResource {
     retainOnDelete: boolean;
     dependencies: string[];
     inputs: Record<string, unknown>;
+    /**
+     * What AnalyzeStack sees instead of the inputs: the engine hands it each resource's outputs, and a
+     * component's outputs are what it registered (the Platform's capacity report, read by cost-budget).
+     */
+    stackProperties?: Record<string, unknown>;
 }
 
 export interface PackDefinition {
@@ -195,7 +200,7 @@ export async function runPolicies(
         sr.setType(r.type);
         sr.setName(r.name);
         sr.setUrn(r.urn);
-        sr.setProperties(props);
+        sr.setProperties(r.stackProperties ? structproto.Struct.fromJavaScript(r.stackProperties as Record<string, structproto.JavaScriptValue>) : props);
         sr.setOptions(options(r));
         if (r.parent) sr.setParent(r.parent);
         sr.setDependenciesList(r.dependencies);

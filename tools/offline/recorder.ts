@@ -1,7 +1,19 @@
 // Records every resource the program registers with the mock monitor: its URN, type, parent, options
-// (protect, retainOnDelete, dependencies) and its inputs exactly as the engine would receive them
+// (protect, retainOnDelete, dependencies, aliases) and its inputs exactly as the engine would receive them
 // (serialized, with secrets and unknowns marked). The plan and the policy runner read these records.
+//
+// URNs are the engine's, not the mock monitor's. Pulumi's MockMonitor (@pulumi/pulumi runtime/mocks.js,
+// `newUrn`) names a child `<immediate parent type>$<type>::<name>`; the engine qualifies it with the parent's
+// WHOLE type chain and leaves out the root `pulumi:pulumi:Stack` (resource.NewURN in
+// sdk/go/common/resource/urn.go, called by stepGenerator.generateURN with the parent's QualifiedType; the
+// SDK's own `createUrn` in @pulumi/pulumi resource.js does the same). `attach` installs that rule in the mock
+// monitor itself, so every URN the program, the parents, the dependencies, the property dependencies, the
+// provider references and the resource references in inputs carry is the engine's, consistent by construction.
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import { type AliasSpec, engineUrn, resolveAliases } from "./urn";
+
+export type { AliasSpec } from "./urn";
+export { ROOT_STACK_TYPE, engineUrn, parseUrn, resolveAliases } from "./urn";
 
 /** A serialized property value as it crosses the wire (secrets wrapped, resources as references). */
 export type WireValue = unknown;
@@ -19,6 +31,15 @@ export interface RecordedResource {
     retainOnDelete: boolean;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
+    /** The aliases as the program sent them (RegisterResourceRequest `aliases`, or the older `aliasURNs`). */
+    aliasSpecs: AliasSpec[];
+    /**
+     * Every URN under which the engine could find this resource in an earlier state: its own aliases collapsed
+     * to URNs and the aliases it inherits from its parent's (stepGenerator.generateAliases / collapseAliasToUrn /
+     * inheritedChildAlias in pkg/resource/deploy/step_generator.go). Without a state to match against, this is
+     * the union over every alias the parent may have matched.
+     */
+    aliases: string[];
     /** Inputs in wire form (google.protobuf.Struct as JavaScript). */
     inputs: Record<string, WireValue>;
 }
@@ -35,6 +56,18 @@ interface ProtoStruct {
 interface PropertyDependencies {
     getUrnsList(): string[];
 }
+interface AliasProto {
+    getUrn(): string;
+    getSpec(): AliasSpecProto | undefined;
+}
+interface AliasSpecProto {
+    getName(): string;
+    getType(): string;
+    getStack(): string;
+    getProject(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
+}
 interface RegisterRequest {
     getType(): string;
     getName(): string;
@@ -46,6 +79,8 @@ interface RegisterRequest {
     getRetainondelete(): boolean | undefined;
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (v: PropertyDependencies, k: string) => void): void };
+    getAliasesList(): AliasProto[];
+    getAliasurnsList(): string[];
     getObject(): ProtoStruct | undefined;
 }
 interface RegisterResponse {
@@ -59,17 +94,32 @@ type Callback<T> = (err: Error | null, resp?: T) => void;
 interface Monitor {
     registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): Promise<void> | void;
     registerResourceOutputs(req: OutputsRequest, cb: Callback<unknown>): void;
+    /** MockMonitor's URN minting (runtime/mocks.js); replaced by the engine's rule in `attach`. */
+    newUrn?(parent: string, type: string, name: string): string;
 }
 
 export class Recorder {
     readonly resources: RecordedResource[] = [];
     /** Wire-form outputs of every component, keyed by URN (the stack's are the stack outputs). */
     readonly outputs = new Map<string, Record<string, WireValue>>();
+    private readonly aliasesByUrn = new Map<string, string[]>();
+    private stack = "";
+    private project = "";
+
+    /** Stack and project default to the ones `setMocks` installed. */
+    constructor(
+        private readonly stackName?: string,
+        private readonly projectName?: string,
+    ) {}
 
     /** Wraps the mock monitor installed by `pulumi.runtime.setMocks`. Call right after setMocks. */
     attach(): void {
         const monitor = settings.getMonitor() as unknown as Monitor | undefined;
         if (!monitor) throw new Error("Recorder.attach: no monitor; call pulumi.runtime.setMocks first");
+        if (typeof monitor.newUrn !== "function") throw new Error("Recorder.attach: the monitor is not @pulumi/pulumi's MockMonitor (no newUrn)");
+        this.stack = this.stackName ?? settings.getStack();
+        this.project = this.projectName ?? settings.getProject();
+        monitor.newUrn = (parent, type, name) => engineUrn(this.stack, this.project, parent || null, type, name);
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req, cb) =>
             register(req, (err, resp) => {
@@ -88,11 +138,22 @@ export class Recorder {
         req.getPropertydependenciesMap().forEach((v, k) => {
             propertyDependencies[k] = v.getUrnsList();
         });
+        const aliasSpecs: AliasSpec[] = [
+            ...req.getAliasesList().map((a): AliasSpec => {
+                const spec = a.getSpec();
+                if (!spec) return { urn: a.getUrn() };
+                return { name: spec.getName(), type: spec.getType(), stack: spec.getStack(), project: spec.getProject(), parentUrn: spec.getParenturn(), noParent: spec.getNoparent() };
+            }),
+            ...req.getAliasurnsList().map((u) => ({ urn: u })),
+        ];
+        const parent = req.getParent() || null;
+        const aliases = resolveAliases({ type: req.getType(), name: req.getName(), parent, aliasSpecs }, (u) => this.aliasesByUrn.get(u) ?? [], this.stack, this.project);
+        this.aliasesByUrn.set(urn, aliases);
         this.resources.push({
             urn,
             type: req.getType(),
             name: req.getName(),
-            parent: req.getParent() || null,
+            parent,
             custom: req.getCustom(),
             remote: req.getRemote(),
             provider: req.getProvider() || null,
@@ -100,6 +161,8 @@ export class Recorder {
             retainOnDelete: req.getRetainondelete() === true,
             dependencies: req.getDependenciesList(),
             propertyDependencies,
+            aliasSpecs,
+            aliases,
             inputs: req.getObject()?.toJavaScript() ?? {},
         });
     }

@@ -1,7 +1,12 @@
 // Turns a program run into the plan report: the JSON document pipelines read (shape fixed by the
 // foundation issue) and the readable summary people read.
 import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
 import { PACK_NAME, PACK_VERSION, policies } from "../../policies/pack";
+import { Insight, computeInsight, renderInsight } from "../insight";
+import type { CostJson } from "../insight/cost";
+import type { DeployTimeJson } from "../insight/deployTime";
+import { type DiffJson, statefulAlarms } from "../insight/diff";
 import { PolicyPackConfigFile, PolicyViolation, runPolicies } from "./policyRunner";
 import { RecordedResource, plainValue } from "./recorder";
 import { ProgramRun } from "./run";
@@ -16,6 +21,10 @@ export interface PlanJson {
         parent: string | null;
         custom: boolean;
         protect: boolean;
+        /** URNs this resource waits for: `dependsOn`, Output dependencies and its explicit provider. */
+        dependencies: string[];
+        /** URNs the engine could find it under in an earlier state (its aliases, and those inherited from its parent's). */
+        aliases: string[];
         inputs: Record<string, unknown>;
     }[];
     outputs: Record<string, unknown>;
@@ -23,6 +32,12 @@ export interface PlanJson {
     summary: { resources: number; byType: Record<string, number> };
     /** Pod demand per node pool and the system-node check (infra/lib/capacity.ts), as the Platform reported it. */
     capacity?: CapacityJson;
+    /** Monthly estimate (tools/insight/cost.ts). */
+    cost: CostJson;
+    /** From-scratch deployment time and the chain that bounds it (tools/insight/deployTime.ts). */
+    deployTime: DeployTimeJson;
+    /** With --diff BASE.json: what changes against the base plan (tools/insight/diff.ts). */
+    diff?: DiffJson;
 }
 
 export interface CapacityJson {
@@ -39,6 +54,8 @@ export interface PlanReport {
     /** Resources per platform layer (the Platform component's direct children). */
     byComponent: { component: string; count: number; types: Record<string, number> }[];
     policies: { violations: PolicyViolation[] };
+    /** Cost lines, per-resource creation times and the diff detail, for the text, Markdown and HTML reports. */
+    insight: Insight;
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -61,6 +78,23 @@ function layerOf(r: RecordedResource, byUrn: Map<string, RecordedResource>): str
     return "(stack)";
 }
 
+/** A provider reference is `<provider urn>::<provider id>`; the URN is everything before the last `::`. */
+export function providerUrn(ref: string | null): string | null {
+    if (!ref) return null;
+    const cut = ref.lastIndexOf("::");
+    return cut > 0 ? ref.slice(0, cut) : null;
+}
+
+/** dependsOn and Output dependencies (the request's list already holds every property dependency) plus the explicit provider. */
+export function dependenciesOf(r: RecordedResource): string[] {
+    const out = new Set(r.dependencies);
+    for (const urns of Object.values(r.propertyDependencies)) for (const u of urns) out.add(u);
+    const provider = providerUrn(r.provider);
+    if (provider) out.add(provider);
+    out.delete(r.urn);
+    return [...out].sort();
+}
+
 export async function buildReport(run: ProgramRun, policyConfigPath: string): Promise<PlanReport> {
     const sorted = [...run.resources].sort((a, b) => a.urn.localeCompare(b.urn));
     const byUrn = new Map(sorted.map((r) => [r.urn, r]));
@@ -68,7 +102,11 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
 
     const hasConfig = fs.existsSync(policyConfigPath);
     const configFile: PolicyPackConfigFile = hasConfig ? (JSON.parse(fs.readFileSync(policyConfigPath, "utf8")) as PolicyPackConfigFile) : {};
-    const violations = await runPolicies({ name: PACK_NAME, version: PACK_VERSION, policies }, sorted, configFile);
+    // The CLI hands a policy pack the stack's config (PULUMI_CONFIG); cost-budget reads platform:costBudgetUsd from it.
+    // Install this run's, whatever ran since.
+    pulumi.runtime.setAllConfig(run.stackConfig.config, run.stackConfig.secretKeys);
+    const analyzed = sorted.map((r) => (r.custom ? r : { ...r, stackProperties: run.componentOutputs.get(r.urn) }));
+    const violations = await runPolicies({ name: PACK_NAME, version: PACK_VERSION, policies }, analyzed, configFile);
 
     const layers = new Map<string, RecordedResource[]>();
     for (const r of declared) {
@@ -79,22 +117,28 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
 
     const platform = sorted.find((r) => r.type === PLATFORM_TYPE);
     const capacity = platform ? (plainValue(run.componentOutputs.get(platform.urn)?.["capacity"]) as CapacityJson | undefined) : undefined;
+    const resources: PlanJson["resources"] = declared.map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        custom: r.custom,
+        protect: r.protect,
+        dependencies: dependenciesOf(r),
+        aliases: [...r.aliases].sort(),
+        inputs: plainValue(r.inputs) as Record<string, unknown>,
+    }));
+    const insight = computeInsight(resources, { region: run.stackConfig.region, capacity });
     const json: PlanJson = {
         project: run.stackConfig.project,
         stack: run.stackConfig.stack,
-        resources: declared.map((r) => ({
-            urn: r.urn,
-            type: r.type,
-            name: r.name,
-            parent: r.parent,
-            custom: r.custom,
-            protect: r.protect,
-            inputs: plainValue(r.inputs) as Record<string, unknown>,
-        })),
+        resources,
         outputs: plainValue(run.outputs) as Record<string, unknown>,
         policies: { packs: policies.length > 0 ? [`${PACK_NAME}@${PACK_VERSION}`] : [], violations },
         summary: { resources: declared.length, byType: countBy(declared, (r) => r.type) },
         ...(capacity ? { capacity } : {}),
+        cost: insight.cost.json,
+        deployTime: insight.deployTime.json,
     };
     return {
         json,
@@ -103,6 +147,7 @@ export async function buildReport(run: ProgramRun, policyConfigPath: string): Pr
         policyCount: policies.length,
         byComponent: [...layers.entries()].map(([component, rs]) => ({ component, count: rs.length, types: countBy(rs, (r) => r.type) })),
         policies: { violations },
+        insight,
     };
 }
 
@@ -112,7 +157,7 @@ export const BLIND_SPOTS = [
     "whether AWS accepts the inputs (quotas, instance availability in the region, IAM permission of the deployer)",
     "the children of the remote @pulumi/eks components (eks.Cluster's own IAM role, security group rules, add-ons): only their inputs",
     "what Helm charts render: releases are planned as releases; their pods, RBAC and CRDs are not analyzed",
-    "provider-side defaults such as aws:defaultTags, and diffs against an existing stack (there is no state here)",
+    "provider-side defaults such as aws:defaultTags, and diffs against an existing stack (there is no state here; --diff compares with a base plan)",
 ];
 
 function shortUrn(urn: string | null): string {
@@ -125,6 +170,7 @@ export function renderReport(report: PlanReport, opts: { elapsedMs?: number; jso
     const { json } = report;
     const lines: string[] = [];
     lines.push(`Offline plan of ${json.project}/${json.stack} (${report.region}) against the mock cloud: nothing was deployed.`);
+    for (const a of report.insight.diff ? statefulAlarms(report.insight.diff) : []) lines.push(`!! STATEFUL (${json.stack}): ${a}`);
     lines.push("");
     lines.push(`Resources: ${json.summary.resources}`);
     for (const c of report.byComponent) {
@@ -176,6 +222,7 @@ export function renderReport(report: PlanReport, opts: { elapsedMs?: number; jso
         }
     }
     lines.push("");
+    lines.push(...renderInsight(report.insight, json));
     lines.push("Not visible offline:");
     for (const b of BLIND_SPOTS) lines.push(`  - ${b}`);
     if (opts.jsonFile) lines.push("", `JSON written to ${opts.jsonFile}`);

@@ -171,7 +171,7 @@ function cheapPromiseStacks(): () => void {
 async function runOnce(stackConfig: StackConfig, programPath: string): Promise<ProgramRun> {
     const mocks = new MockCloud({ region: stackConfig.region, project: stackConfig.project, stack: stackConfig.stack });
     await pulumi.runtime.setMocks(mocks, stackConfig.project, stackConfig.stack, true);
-    const recorder = new Recorder();
+    const recorder = new Recorder(stackConfig.stack, stackConfig.project);
     recorder.attach();
     pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
 
