@@ -6,6 +6,7 @@ import { Backup, BackupOutputs } from "./backup";
 import { Cluster, ClusterOutputs } from "./cluster";
 import { PlatformConfig } from "./config";
 import { DataOutputs, DataTier } from "./data";
+import { Gitops, GitopsOutputs } from "./gitops";
 import { Delivery, DeliveryOutputs } from "./delivery";
 import { Ingress, IngressOutputs } from "./ingress";
 import { Karpenter, KarpenterOutputs } from "./karpenter";
@@ -27,6 +28,7 @@ export type PlatformOutputs = {
     KarpenterOutputs &
     DataOutputs &
     IngressOutputs &
+    GitopsOutputs &
     SecretsOutputs &
     LoggingOutputs &
     ObservabilityOutputs &
@@ -50,6 +52,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly secrets: Secrets;
     readonly logging: Logging;
     readonly observability: Observability;
+    readonly gitops: Gitops;
     readonly workloads: Workloads;
     readonly backup: Backup;
     readonly delivery: Delivery;
@@ -184,6 +187,14 @@ export class Platform extends pulumi.ComponentResource {
             parent,
         );
 
+        // Argo CD and Argo Rollouts: Argo CD's SSO client secret, repository credentials and chat webhook come from the
+        // secrets layer's stores; the golden path's Rollouts get the Rollouts CRDs through the gitops contract.
+        this.gitops = new Gitops(
+            "gitops",
+            { cluster, karpenter: this.karpenter.contract, ingress: this.ingress.contract, secrets: this.secrets.contract, settings: cfg.gitops, tags },
+            { parent: this, dependsOn: [this.ingress] },
+        );
+
         // Pods in namespaces labelled for readiness-gate injection cannot start before the controller's webhook
         // serves (failurePolicy Fail), so the workloads wait for the whole ingress layer.
         this.workloads = new Workloads(
@@ -195,6 +206,7 @@ export class Platform extends pulumi.ComponentResource {
                 data: this.data.contract,
                 secrets: this.secrets.contract,
                 observability: this.observability.contract,
+                rollouts: this.gitops.contract.rollouts,
                 quotes: cfg.quotes,
                 tags,
             },
@@ -204,7 +216,7 @@ export class Platform extends pulumi.ComponentResource {
         // CI's way into the account (GitHub OIDC roles) and the application image registry: needs nothing from the cluster.
         this.delivery = new Delivery("delivery", { clusterName: cfg.clusterName, settings: cfg.delivery, account, protectStateful: cfg.protectStatefulResources, tags }, parent);
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.backup, this.workloads, this.delivery];
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.backup, this.gitops, this.workloads, this.delivery];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -217,6 +229,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.secrets.outputs,
             ...this.logging.outputs,
             ...this.observability.outputs,
+            ...this.gitops.outputs,
             ...this.workloads.outputs,
             ...this.backup.outputs,
             ...this.delivery.outputs,

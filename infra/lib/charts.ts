@@ -51,6 +51,21 @@ export const charts = {
         version: "1.21.1",
         source: "kubernetes-sigs/external-dns charts/external-dns",
     },
+    // https://github.com/argoproj/argo-helm/blob/af0a9310/charts/argo-cd/values.yaml (chart 10.1.1, appVersion v3.4.4;
+    // subchart redis-ha 4.38.0: DandyDeveloper/charts charts/redis-ha/values.yaml @ 2e2539a)
+    argoCd: {
+        chart: "argo-cd",
+        repo: "https://argoproj.github.io/argo-helm",
+        version: "10.1.1",
+        source: "argoproj/argo-helm charts/argo-cd",
+    },
+    // https://github.com/argoproj/argo-helm/blob/8796aeaa/charts/argo-rollouts/values.yaml (chart 2.41.0, appVersion v1.9.0)
+    argoRollouts: {
+        chart: "argo-rollouts",
+        repo: "https://argoproj.github.io/argo-helm",
+        version: "2.41.0",
+        source: "argoproj/argo-helm charts/argo-rollouts",
+    },
     // https://github.com/hashicorp/vault-helm/blob/v0.34.1/values.yaml (chart 0.34.1, appVersion 2.0.4; commit aa1c92e4)
     vault: {
         chart: "vault",

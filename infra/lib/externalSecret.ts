@@ -26,6 +26,12 @@ export interface ExternalSecretArgs {
     template?: Record<string, pulumi.Input<string>>;
     labels?: Record<string, string>;
     dependsOn: pulumi.Resource[];
+    /**
+     * Labels of the Secret the operator writes, through the template's metadata. Needed with `template`: the operator
+     * copies the ExternalSecret's own labels to the Secret only when there is no template (ApplyTemplate/setMetadata,
+     * pkg/controllers/externalsecret/externalsecret_controller_template.go @ v2.9.0).
+     */
+    secretLabels?: Record<string, string>;
 }
 
 export function externalSecretSpec(args: Omit<ExternalSecretArgs, "namespace" | "dependsOn" | "labels">): Record<string, unknown> {
@@ -36,7 +42,17 @@ export function externalSecretSpec(args: Omit<ExternalSecretArgs, "namespace" | 
             name: args.secretName,
             creationPolicy: "Owner",
             deletionPolicy: "Retain",
-            ...(args.template ? { template: { engineVersion: "v2", data: { ...args.template } } } : {}),
+            ...(args.template || args.secretLabels
+                ? {
+                      template: {
+                          engineVersion: "v2",
+                          // spec.target.template.metadata.labels (ExternalSecretTemplateMetadata in the v1 CRD).
+                          ...(args.secretLabels ? { metadata: { labels: { ...args.secretLabels } } } : {}),
+                          // Without template data the operator keeps the fetched keys as they are.
+                          ...(args.template ? { data: { ...args.template } } : {}),
+                      },
+                  }
+                : {}),
         },
         data: args.data.map((d) => ({
             secretKey: d.secretKey,

@@ -1,5 +1,6 @@
 // Config section of the workloads layer: the sample "quotes" service, per stack.
-// Keys: platform:quotes = { imageTag, replicas, autoscaling: { enabled, minReplicas, maxReplicas }, resources: { cpu, memory, memoryLimit } }.
+// Keys: platform:quotes = { imageTag, replicas, autoscaling: { enabled, minReplicas, maxReplicas }, resources: { cpu, memory, memoryLimit },
+// delivery: deployment | canary | blueGreen }.
 import { z } from "zod";
 import { configSection, quantity } from "../lib/configSchema";
 import { parseQuantity } from "./quantity";
@@ -18,6 +19,8 @@ const quotes = z.strictObject({
         maxReplicas: z.number().int().min(1, { message: "expected at least 1" }).max(100),
     }),
     resources: z.strictObject({ cpu: quantity, memory: quantity, memoryLimit: quantity }),
+    /** How a new version is released: a Deployment's rolling update, or Argo Rollouts (canary on the ALB, or blue/green). */
+    delivery: z.enum(["deployment", "canary", "blueGreen"]),
 });
 
 const shape = { quotes };
@@ -32,6 +35,7 @@ export const workloadsSection = configSection({
                 replicas: 2,
                 autoscaling: { enabled: false, minReplicas: 2, maxReplicas: 4 },
                 resources: { cpu: "50m", memory: "64Mi", memoryLimit: "128Mi" },
+                delivery: "deployment",
             },
         },
         prod: {
@@ -40,6 +44,7 @@ export const workloadsSection = configSection({
                 replicas: 3,
                 autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 12 },
                 resources: { cpu: "100m", memory: "128Mi", memoryLimit: "128Mi" },
+                delivery: "deployment",
             },
         },
     },

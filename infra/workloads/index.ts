@@ -6,6 +6,7 @@ import { DataContract } from "../data/contract";
 import { IngressContract } from "../ingress/contract";
 import type { SecretsContract } from "../secrets/contract";
 import type { ObservabilityContract } from "../observability/contract";
+import type { RolloutsContract } from "../gitops/contract";
 import { QuotesSettings } from "./config";
 import { QuotesDeployment, deployQuotes } from "./quotes";
 
@@ -24,6 +25,8 @@ export interface WorkloadsArgs {
     tags: Record<string, string>;
     /** With the observability layer: services get ServiceMonitors and SLO rules. */
     observability?: ObservabilityContract;
+    /** With the gitops layer: services may release through Argo Rollouts (platform:quotes.delivery). */
+    rollouts?: RolloutsContract;
 }
 
 /** The flat stack outputs this layer owns. */
@@ -51,9 +54,11 @@ export class Workloads extends pulumi.ComponentResource {
                 settings: args.quotes,
                 tags: args.tags,
                 ...(args.observability ? { observability: args.observability } : {}),
+                ...(args.rollouts ? { rollouts: args.rollouts } : {}),
             },
             { parent: this },
         );
+        this.notices.push(...this.quotes.notices);
         this.outputs = this.quotes.url ? { quotesUrl: this.quotes.url } : {};
         this.registerOutputs({ quotesUrl: this.quotes.url });
     }

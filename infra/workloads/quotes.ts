@@ -18,6 +18,7 @@ import { QuotesSettings } from "./config";
 import { NamespaceBaseline } from "./namespace";
 import { ProductionService, ServiceSecrets } from "./service";
 import type { ObservabilityContract } from "../observability/contract";
+import type { RolloutsContract } from "../gitops/contract";
 import { ServiceSlo } from "../lib/serviceRules";
 
 export const QUOTES_NAME = "quotes";
@@ -122,6 +123,8 @@ export interface DeployQuotesArgs {
     secrets: SecretsContract;
     /** With the observability layer: the exporter sidecar, a ServiceMonitor and the SLO rules. */
     observability?: ObservabilityContract;
+    /** With the gitops layer: settings.delivery "canary" or "blueGreen" releases through Argo Rollouts. */
+    rollouts?: RolloutsContract;
 }
 
 export interface QuotesDeployment {
@@ -129,6 +132,9 @@ export interface QuotesDeployment {
     service: ProductionService;
     /** https://quotes.<domain>, or undefined in a stack without a domain. */
     url: string | undefined;
+    /** How it is released: settings.delivery, or "deployment" while a layer it needs is not wired (then a notice says so). */
+    delivery: QuotesSettings["delivery"];
+    notices: string[];
 }
 
 /**
@@ -199,6 +205,14 @@ export function deployQuotes(args: DeployQuotesArgs, opts?: pulumi.ComponentReso
     );
     const db = args.data.database;
     const cache = args.data.cache;
+    // A Rollout needs the Argo Rollouts CRDs (gitops layer) and its analysis reads the SLO's recorded series
+    // (observability layer); until both are wired, quotes stays a Deployment and the plan says so.
+    const missing = [...(args.rollouts ? [] : ["gitops"]), ...(args.observability ? [] : ["observability"])];
+    const progressive = s.delivery !== "deployment" && args.rollouts !== undefined && args.observability !== undefined ? s.delivery : undefined;
+    const notices =
+        s.delivery !== "deployment" && progressive === undefined
+            ? [`quotes: platform:quotes.delivery is "${s.delivery}", but the ${missing.join(" and ")} layer${missing.length > 1 ? "s are" : " is"} not wired (the Rollout needs the Argo Rollouts CRDs and its analysis reads the SLO series): deployed as a Deployment until then`]
+            : [];
     const service = new ProductionService(
         QUOTES_NAME,
         {
@@ -244,6 +258,7 @@ export function deployQuotes(args: DeployQuotesArgs, opts?: pulumi.ComponentReso
                       slo: QUOTES_SLO,
                   }
                 : {}),
+            ...(progressive && args.rollouts ? { delivery: { strategy: progressive, rollouts: args.rollouts } } : {}),
             network: {
                 egress: [
                     { description: "PostgreSQL in the data subnets", cidrs: args.data.dataSubnetCidrs, ports: [{ port: db.port }] },
@@ -254,5 +269,5 @@ export function deployQuotes(args: DeployQuotesArgs, opts?: pulumi.ComponentReso
         },
         { ...childOpts, dependsOn: [conf] },
     );
-    return { namespace, service, url: service.url };
+    return { namespace, service, url: service.url, delivery: progressive ?? "deployment", notices };
 }

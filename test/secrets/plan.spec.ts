@@ -184,7 +184,10 @@ for (const stack of ["dev", "prod"] as const) {
         });
 
         it("quotes' pods carry the secrets checksum and wait for their ExternalSecrets", () => {
-            const d = one(run, "kubernetes:apps/v1:Deployment", "quotes");
+            // The workload is a Deployment, or an Argo Rollouts Rollout where platform:quotes.delivery says so (dev).
+            const workloads = ["kubernetes:apps/v1:Deployment", "kubernetes:argoproj.io/v1alpha1:Rollout"].flatMap((t) => ofType(run, t).filter((r: RecordedResource) => r.name === "quotes"));
+            assert.strictEqual(workloads.length, 1);
+            const d = workloads[0];
             const ann = at(inputs(d), "spec.template.metadata.annotations") as Record<string, string>;
             assert.match(ann["platform.io/secrets-checksum"], /^[0-9a-f]{64}$/);
             for (const es of ofType(run, ES).filter((r: RecordedResource) => r.name.startsWith("quotes-"))) assert.ok(d.dependencies.includes(es.urn), es.name);

@@ -25,8 +25,11 @@ describe("workloads: config (platform:quotes)", () => {
             replicas: 2,
             autoscaling: { enabled: false, minReplicas: 2, maxReplicas: 4 },
             resources: { cpu: "50m", memory: "64Mi", memoryLimit: "128Mi" },
+            delivery: "deployment",
         });
         const prod = load("prod");
+        // A Deployment until the service's owners opt in (dev's stack file does: Pulumi.dev.yaml, delivery: canary).
+        assert.strictEqual(prod.delivery, "deployment");
         assert.deepStrictEqual(prod.autoscaling, { enabled: true, minReplicas: 3, maxReplicas: 12 });
         assert.strictEqual(prod.replicas, 3);
         assert.deepStrictEqual(prod.resources, { cpu: "100m", memory: "128Mi", memoryLimit: "128Mi" });

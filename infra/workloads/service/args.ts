@@ -7,6 +7,7 @@ import { PolicyDocument } from "../../lib/iamDocuments";
 import { ServiceSlo } from "../../lib/serviceRules";
 import type { ServiceMonitorArgs } from "./monitoring";
 import { NamespaceBaseline } from "../namespace";
+import type { DeliveryArgs } from "./delivery";
 import type { TracingArgs } from "./tracing";
 
 /** How a probe checks the container. Ports default to the container's `http` port. */
@@ -155,6 +156,12 @@ export interface ProductionServiceArgs {
     capacityType?: "any" | "on-demand";
     /** Public exposure through the shared ALB. Omit for internal services. */
     ingress?: IngressArgs;
+    /**
+     * Progressive delivery: Argo Rollouts releases the service (a Rollout instead of the Deployment), as a "canary" on
+     * the ALB or "blueGreen", and an AnalysisTemplate on its success rate and p99 latency rolls a bad release back.
+     * Omit for a Deployment (rolling update). See docs/gitops.md.
+     */
+    delivery?: DeliveryArgs;
     network?: {
         /** Namespaces whose pods may call the service port. */
         allowFromNamespaces?: string[];

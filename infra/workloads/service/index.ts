@@ -7,4 +7,6 @@ export { DEFAULT_PROBES, type ResolvedService, ServiceArgsError, imageProblem, r
 export { ALB, AWS_API_EGRESS, POD_IDENTITY_AGENT_EGRESS } from "./render";
 export { ProductionService } from "./component";
 export { METRICS_PORT_NAME, type MetricsExporterArgs, type ServiceMonitorArgs } from "./monitoring";
+export { type AnalysisArgs, type DeliveryArgs, type DeliveryStrategy, type ResolvedDelivery } from "./delivery";
+export { ANALYSIS_SERIES, CANARY_WEIGHTS, ROLLOUT_HASH_LABEL, albForwardAction, analysisQueries, analysisTemplateName } from "./manifests/rollout";
 export { TRACING_ENV_NAMES, type TracingArgs, defaultSampleRatio, tracingEgressRule, tracingEnv } from "./tracing";

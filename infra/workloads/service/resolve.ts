@@ -3,6 +3,7 @@
 import { isIpv4Cidr } from "../../lib/configSchema";
 import { parseQuantity } from "../quantity";
 import { AutoscalingArgs, ProbeCheck, ProbeSpec, ProbesArgs, ProductionServiceArgs } from "./args";
+import { ResolvedDelivery, resolveDelivery } from "./delivery";
 import { secretsProblems } from "./secrets";
 import { ResolvedMonitoring, resolveMonitoring } from "./monitoring";
 import { ProblemsError } from "../../lib/problems";
@@ -26,6 +27,8 @@ export interface ResolvedService {
     port: number;
     replicas: number | undefined;
     autoscaling: Required<Omit<AutoscalingArgs, "targetMemoryUtilization">> & { targetMemoryUtilization?: number } | undefined;
+    /** A Rollout (canary or blue/green) instead of a Deployment; undefined: a Deployment. */
+    delivery: ResolvedDelivery | undefined;
     maxSurge: number | string;
     revisionHistoryLimit: number;
     probes: Required<ProbesArgs>;
@@ -217,6 +220,7 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
             problems.push(`ingress.contract: expected a domain and certificate in prod (public services are HTTPS-only there), found ${args.ingress.contract.domain === undefined ? "no domain" : "no certificate"}`);
         }
     }
+    const delivery = resolveDelivery(name, args.environment, args.ingress !== undefined, args.delivery, { serviceMonitor: args.serviceMonitor, slo: args.slo }, problems);
     for (const [i, e] of (args.network?.egress ?? []).entries()) {
         if (e.cidrs.length === 0) problems.push(`network.egress[${i}].cidrs: expected at least one CIDR (${e.description}), found []`);
         if (e.ports.length === 0) problems.push(`network.egress[${i}].ports: expected at least one port (${e.description}), found []`);
@@ -252,6 +256,7 @@ export function resolveServiceArgs(name: string, args: ProductionServiceArgs): R
         port,
         replicas: autoscaling ? undefined : replicas,
         autoscaling,
+        delivery,
         maxSurge,
         revisionHistoryLimit,
         probes,

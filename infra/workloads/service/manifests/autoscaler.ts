@@ -6,6 +6,8 @@ import { ResolvedService } from "../resolve";
 export function autoscalerSpec(
     name: string,
     a: NonNullable<ResolvedService["autoscaling"]>,
+    /** The scaled workload's kind: a Deployment, or a Rollout (which serves the scale subresource). */
+    target: { apiVersion: string; kind: string } = { apiVersion: "apps/v1", kind: "Deployment" },
 ): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
     const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [
         { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.targetCpuUtilization } } },
@@ -14,7 +16,7 @@ export function autoscalerSpec(
         metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: a.targetMemoryUtilization } } });
     }
     return {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+        scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name },
         minReplicas: a.minReplicas,
         maxReplicas: a.maxReplicas,
         metrics,

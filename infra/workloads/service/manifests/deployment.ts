@@ -52,6 +52,8 @@ export function deploymentSpec(
     s: ResolvedService,
     selector: Record<string, string>,
     labels: Record<string, string>,
+    /** Label that tells ReplicaSets apart (a Rollout's pods carry rollouts-pod-template-hash). */
+    podTemplateHashLabel = "pod-template-hash",
 ): k8s.types.input.apps.v1.DeploymentSpec {
     const automount = args.automountServiceAccountToken ?? false;
     const { volumes, mounts } = volumesAndMounts(args);
@@ -62,7 +64,7 @@ export function deploymentSpec(
         whenUnsatisfiable,
         labelSelector: { matchLabels: selector },
         // Count only the pods of the same ReplicaSet, so a rollout's new pods spread on their own.
-        matchLabelKeys: ["pod-template-hash"],
+        matchLabelKeys: [podTemplateHashLabel],
         // Nodes whose taints the pod does not tolerate (system nodes) are not spread domains.
         nodeTaintsPolicy: "Honor",
     });

@@ -12,7 +12,13 @@ export interface ServiceMetadata {
     labels: Record<string, string>;
 }
 
-export function ingressArgs(name: string, ing: IngressArgs, metadata: ServiceMetadata, s: ResolvedService): k8s.networking.v1.IngressArgs {
+/**
+ * `canaryAction`: a canary Rollout splits traffic through this Ingress. The backend then names the stable Service with
+ * port `use-annotation` and the forward action (stable and canary target groups, weighted) is in the annotation
+ * `alb.ingress.kubernetes.io/actions.<name>`, which Argo Rollouts rewrites during a release
+ * (docs/features/traffic-management/alb.md @ v1.9.0).
+ */
+export function ingressArgs(name: string, ing: IngressArgs, metadata: ServiceMetadata, s: ResolvedService, canaryAction?: string): k8s.networking.v1.IngressArgs {
     const c = ing.contract;
     const readiness = s.probes.readiness as { path: string };
     const tls = s.host !== undefined && c.certificateArn !== undefined;
@@ -32,6 +38,7 @@ export function ingressArgs(name: string, ing: IngressArgs, metadata: ServiceMet
         annotations[ALB.listenPorts] = JSON.stringify([{ HTTP: 80 }]);
         annotations["platform.io/tls"] = "disabled: this stack has no domain/certificate; HTTP only";
     }
+    if (canaryAction !== undefined) annotations[`alb.ingress.kubernetes.io/actions.${name}`] = canaryAction;
     const path = ing.path ?? "/";
     return {
         metadata: { ...metadata, annotations },
@@ -40,7 +47,7 @@ export function ingressArgs(name: string, ing: IngressArgs, metadata: ServiceMet
             rules: [
                 {
                     ...(s.host !== undefined ? { host: s.host } : {}),
-                    http: { paths: [{ path, pathType: "Prefix", backend: { service: { name, port: { name: "http" } } } }] },
+                    http: { paths: [{ path, pathType: "Prefix", backend: { service: { name, port: { name: canaryAction !== undefined ? "use-annotation" : "http" } } } }] },
                 },
             ],
         },
