@@ -20,6 +20,7 @@ import { karpenterSection } from "./karpenter/config";
 import { dataSection } from "./data/config";
 import { ingressSection } from "./ingress/config";
 import { workloadsSection } from "./workloads/config";
+import { deliverySection } from "./delivery/config";
 import { secretsSection } from "./secrets/config";
 import { loggingSection } from "./logging/config";
 import { observabilitySection } from "./observability/config";
@@ -136,7 +137,7 @@ const coreShape = {
 };
 
 // To add a layer's keys: list its section here (infra/<layer>/config.ts); its shape, defaults and checks follow.
-const LAYER_SECTIONS = [networkSection, karpenterSection, dataSection, ingressSection, workloadsSection, observabilitySection, secretsSection, loggingSection, backupSection, gitopsSection] as const;
+const LAYER_SECTIONS = [networkSection, karpenterSection, dataSection, ingressSection, workloadsSection, observabilitySection, secretsSection, loggingSection, backupSection, gitopsSection, deliverySection] as const;
 
 type CoreShape = typeof coreShape;
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

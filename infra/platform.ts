@@ -7,6 +7,7 @@ import { Cluster, ClusterOutputs } from "./cluster";
 import { PlatformConfig } from "./config";
 import { DataOutputs, DataTier } from "./data";
 import { Gitops, GitopsOutputs } from "./gitops";
+import { Delivery, DeliveryOutputs } from "./delivery";
 import { Ingress, IngressOutputs } from "./ingress";
 import { Karpenter, KarpenterOutputs } from "./karpenter";
 import { resolveAccountContext } from "./lib/account";
@@ -32,7 +33,8 @@ export type PlatformOutputs = {
     LoggingOutputs &
     ObservabilityOutputs &
     WorkloadsOutputs &
-    BackupOutputs;
+    BackupOutputs &
+    DeliveryOutputs;
 
 /** What the plan reports about scheduling: the sums per pool and the system-node check. */
 export interface CapacityReport {
@@ -53,6 +55,7 @@ export class Platform extends pulumi.ComponentResource {
     readonly gitops: Gitops;
     readonly workloads: Workloads;
     readonly backup: Backup;
+    readonly delivery: Delivery;
     readonly outputs: PlatformOutputs;
     readonly capacity: CapacityReport;
 
@@ -210,7 +213,10 @@ export class Platform extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.ingress] },
         );
 
-        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.backup, this.gitops, this.workloads];
+        // CI's way into the account (GitHub OIDC roles) and the application image registry: needs nothing from the cluster.
+        this.delivery = new Delivery("delivery", { clusterName: cfg.clusterName, settings: cfg.delivery, account, protectStateful: cfg.protectStatefulResources, tags }, parent);
+
+        const layers = [this.network, this.cluster, this.karpenter, this.data, this.ingress, this.secrets, this.logging, this.observability, this.backup, this.gitops, this.workloads, this.delivery];
         this.capacity = capacityReport(cluster.capacity.demands("system"), cluster.capacity.demands(), cluster.capacity.summary(), cfg);
         this.outputs = {
             notices: [...layers.flatMap((l) => l.notices), ...(this.capacity.system.notice ? [this.capacity.system.notice] : [])],
@@ -226,6 +232,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.gitops.outputs,
             ...this.workloads.outputs,
             ...this.backup.outputs,
+            ...this.delivery.outputs,
         };
         this.registerOutputs({ capacity: JSON.parse(JSON.stringify(this.capacity)) as Record<string, unknown> });
     }

@@ -3,6 +3,7 @@
 // which starts a policy server).
 import type { Policies } from "@pulumi/policy";
 import { elasticachePolicies } from "./aws/elasticache";
+import { ecrPolicies } from "./aws/ecr";
 import { eksPolicies } from "./aws/eks";
 import { imdsPolicies } from "./aws/imds";
 import { kmsPolicies } from "./aws/kms";
@@ -31,6 +32,7 @@ export const policies: Policies = [
     ...kmsPolicies,
     ...tagPolicies,
     ...imdsPolicies,
+    ...ecrPolicies,
     ...costPolicies,
     ...stackPolicies,
     ...secretsPolicies,

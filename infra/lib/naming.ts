@@ -67,6 +67,8 @@ export function physicalNames(i: PhysicalNameInputs): { what: string; name: stri
         { what: "Loki chunk bucket name", name: `${clusterName}-loki-chunks-${ACCOUNT_ID_LENGTH_PROBE}-${i.region}`.toLowerCase(), max: 63, problem: bucketNameProblem },
         { what: "backup bucket name", name: `${clusterName}-backup-${ACCOUNT_ID_LENGTH_PROBE}-${i.region}`.toLowerCase(), max: 63, problem: bucketNameProblem },
         { what: "Karpenter interruption queue name", name: `${clusterName}-karpenter`, max: 80, problem: (n) => (/^[A-Za-z0-9_-]{1,80}$/.test(n) ? undefined : `"${n}" must be 1-80 letters, digits, "-" or "_"`) },
+        // The longest of the delivery layer's CI role names (`<cluster>-github-preview|deploy|publish`).
+        { what: "IAM role name of the CI publish role", name: `${clusterName}-github-publish`, max: 64, problem: (n) => (/^[\w+=,.@-]{1,64}$/.test(n) ? undefined : `"${n}" must be 1-64 letters, digits or +=,.@_- characters`) },
     ];
 }
 

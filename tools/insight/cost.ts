@@ -85,6 +85,7 @@ export const NO_CHARGE: Readonly<Record<string, string>> = {
     "tls:index/certRequest:CertRequest": "computed locally by the tls provider, not a cloud resource",
     "tls:index/locallySignedCert:LocallySignedCert": "computed locally by the tls provider, not a cloud resource",
     "kubernetes:helm.sh/v3:Release": "its pods are priced as node capacity, its volumes as EBS",
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": "ECR lifecycle policies are free",
 };
 
 /** Pay-per-request services whose platform traffic stays in the free tier or rounds to cents (assumption). */
@@ -93,6 +94,7 @@ export const USAGE_NEGLIGIBLE: Readonly<Record<string, string>> = {
     "aws:sns/topic:Topic": "first million publishes a month are free; email notifications: first 1,000 free",
     "aws:cloudwatch/eventRule:EventRule": "AWS service events on the default bus are free",
     "aws:route53/record:Record": "records are free; queries are usage",
+    "aws:ecr/repository:Repository": "storage is usage (per GB-month of images; the lifecycle keeps 30 tagged, untagged expire in 7 days); basic scan on push is free",
 };
 
 export interface CostLine {

@@ -224,6 +224,18 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 const id = `${hex(seed, 8)}-${hex(seed + "1", 4)}-${hex(seed + "2", 4)}-${hex(seed + "3", 4)}-${hex(seed + "4", 12)}`;
                 return { id, state: { ...inputs, arn: this.arn("backup", `backup-plan:${id}`), version: hex(seed, 32) } };
             }
+            case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+                const host = str(inputs["url"], "https://oidc.example.com").replace(/^https:\/\//, "");
+                const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${host}`;
+                return { id: arn, state: { ...inputs, arn, thumbprintLists: inputs["thumbprintLists"] ?? [] } };
+            }
+            case "aws:ecr/repository:Repository": {
+                const n = physical(inputs["name"], 256);
+                return {
+                    id: n,
+                    state: { ...inputs, name: n, arn: this.arn("ecr", `repository/${n}`), registryId: ACCOUNT_ID, repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${this.opts.region}.amazonaws.com/${n}` },
+                };
+            }
             case "random:index/randomPassword:RandomPassword":
                 // A fixed placeholder: the real value only ever exists in the engine's encrypted state.
                 return { id: "none", state: { ...inputs, result: `mock-password-${hex(seed, 24)}`, bcryptHash: "$2a$10$mock" } };
@@ -338,6 +350,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 const zoneName = str(inputs["name"], "example.com").replace(/\.$/, "");
                 const zoneId = `Z${hex(`zone::${zoneName}`, 20).toUpperCase()}`;
                 return { id: zoneId, zoneId, name: `${zoneName}.`, arn: `arn:aws:route53:::hostedzone/${zoneId}`, privateZone: false };
+            }
+            case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
+                const url = str(inputs["url"], "https://token.actions.githubusercontent.com");
+                const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${url.replace(/^https:\/\//, "")}`;
+                return { id: arn, arn, url: url.replace(/^https:\/\//, ""), clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags: {} };
             }
             case "aws:iam/getPolicyDocument:getPolicyDocument":
                 return { json: JSON.stringify({ Version: "2012-10-17", Statement: inputs["statements"] ?? [] }), id: "policy" };
