@@ -14,7 +14,9 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
+import { createRequire } from "module";
 import * as path from "path";
+import { Writable } from "stream";
 import { parseAllDocuments } from "yaml";
 import { PACK_NAME, PACK_VERSION, policies } from "../policies/pack";
 import { PolicyViolation, runPoliciesWire } from "./offline/policyRunner";
@@ -241,7 +243,8 @@ async function child(which: string, dir: string, todayTree?: string): Promise<vo
         await legacyCheck(dir);
         exitCode = 0;
     } else if (which === "today") {
-        const today = require(path.join(todayTree as string, "tools", "policy.ts")) as { main(argv: string[]): Promise<number> };
+        // Loaded by path from the temporary tree (the .ts hook of tools/register.js compiles it).
+        const today = createRequire(__filename)(path.join(todayTree as string, "tools", "policy.ts")) as { main(argv: string[]): Promise<number> };
         const write = process.stdout.write;
         process.stdout.write = () => true; // its report is printed at the end, in one piece: not measured
         try {
@@ -250,7 +253,7 @@ async function child(which: string, dir: string, todayTree?: string): Promise<vo
             process.stdout.write = write;
         }
     } else {
-        const sink = new (require("stream").Writable)({ write: (_c: unknown, _e: unknown, cb: () => void) => cb() }) as NodeJS.WritableStream;
+        const sink = new Writable({ write: (_c, _e, cb) => cb() });
         exitCode = await policyMain(["check", dir, "--json"], { stdout: sink, stderr: sink });
     }
     const cpu = process.cpuUsage();

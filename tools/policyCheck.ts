@@ -637,10 +637,13 @@ export function loadManifests(files: string[]): FileContents {
  * bidirectional overrides are shown as \x.. / \u.... escapes instead of being interpreted.
  */
 export function printable(s: string): string {
-    return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    let out = "";
+    for (const c of s) {
         const code = c.charCodeAt(0);
-        return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-    });
+        const unsafe = code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0x200e || code === 0x200f || code === 0x2028 || code === 0x2029 || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+        out += !unsafe ? c : code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+    }
+    return out;
 }
 
 export function formatResult(r: CheckResult): string {

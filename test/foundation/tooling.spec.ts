@@ -40,4 +40,15 @@ describe("tooling", () => {
         assert.deepEqual(refusing, [], `Node ${lowest.version} is refused by`);
         assert.equal((lock.packages[""].engines as { node: string }).node, pkg.engines.node, "package-lock.json records the same engines");
     });
+
+    it("the GitHub workflows run a Node.js that package.json accepts", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { engines: { node: string } };
+        const dir = path.join(ROOT, ".github", "workflows");
+        const versions = fs
+            .readdirSync(dir)
+            .flatMap((f) => [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/NODE_VERSION: "([^"]+)"/g)].map((m) => [f, m[1]]));
+        assert.ok(versions.length > 0);
+        // setup-node installs the newest release of the line named ("22" is the latest 22.x).
+        for (const [file, version] of versions) assert.ok(semver.intersects(version, pkg.engines.node), `${file}: Node ${version} vs engines ${pkg.engines.node}`);
+    });
 });

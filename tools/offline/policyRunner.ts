@@ -285,8 +285,8 @@ function releaseMemory(): void {
     (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** The server keeps one policy configuration per process; the session that applied it last. */
-let configuredBy: PolicySession | undefined;
+/** The server keeps one policy configuration per process; the session (by id) that applied it last. */
+let configuredBy: symbol | undefined;
 
 type Policy = Policies[number];
 
@@ -323,10 +323,12 @@ export class PolicySession {
         return session;
     }
 
+    private readonly id = Symbol("policy session");
+
     private async ensureConfigured(): Promise<void> {
-        if (configuredBy === this) return;
+        if (configuredBy === this.id) return;
         if (this.pack.policies.length > 0) await configure(this.pack.policies, this.configFile);
-        configuredBy = this;
+        configuredBy = this.id;
     }
 
     private judges(p: Policy, type: string): boolean {
