@@ -71,6 +71,48 @@ export function globMatch(pattern: string, value: string): boolean {
     return re.test(value);
 }
 
+/**
+ * Which resource types a policy judges, when it declares them: a resource policy's validation returns at
+ * once, reading nothing, for any other type; a stack policy reads nothing of the other resources but their
+ * `type` and `urn` (it never follows a dependency or a parent to one of them). `config` is the policy's
+ * resolved configuration (what `args.getConfig()` returns). The CLI ignores the declaration; the offline
+ * runner (tools/offline/policyRunner.ts) uses it to skip calls that cannot report anything, as
+ * @pulumi/policy itself skips a policy whose validateResource carries a single Pulumi type (server.js,
+ * the getPulumiType fast check). The filter a policy declares is the one its code applies.
+ */
+export type TypeFilter = (type: string, config: Record<string, unknown>) => boolean;
+
+const TYPE_FILTERS = new WeakMap<object, TypeFilter>();
+
+export function judgesOnly<P extends ResourceValidationPolicy | StackValidationPolicy>(policy: P, filter: TypeFilter): P {
+    TYPE_FILTERS.set(policy, filter);
+    return policy;
+}
+
+export function typeFilterOf(policy: object): TypeFilter | undefined {
+    return TYPE_FILTERS.get(policy);
+}
+
+/** A resource policy that only looks at the types `applies` accepts (declared with judgesOnly). */
+export function filteredResourcePolicy(
+    p: Omit<ResourceValidationPolicy, "validateResource"> & {
+        applies: (type: string) => boolean;
+        validate: ResourceValidation;
+    },
+): ResourceValidationPolicy {
+    const { applies, validate, ...rest } = p;
+    return judgesOnly(
+        {
+            ...rest,
+            validateResource: (args, report) => {
+                if (!applies(args.type)) return;
+                return validate(args, report);
+            },
+        },
+        (type) => applies(type),
+    );
+}
+
 /** A resource policy that only looks at the given type tokens. */
 export function resourcePolicy(
     p: Omit<ResourceValidationPolicy, "validateResource"> & {
@@ -78,15 +120,9 @@ export function resourcePolicy(
         validate: ResourceValidation;
     },
 ): ResourceValidationPolicy {
-    const { types, validate, ...rest } = p;
+    const { types, ...rest } = p;
     const set = new Set(types);
-    return {
-        ...rest,
-        validateResource: (args, report) => {
-            if (!set.has(args.type)) return;
-            return validate(args, report);
-        },
-    };
+    return filteredResourcePolicy({ ...rest, applies: (type) => set.has(type) });
 }
 
 export type { PolicyResource, ReportViolation, StackValidationPolicy };

@@ -6,7 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PlanReport, buildReport, renderReport } from "./offline/report";
-import { ProgramError, ROOT, StackFileError, readStackConfig, runProgram } from "./offline/run";
+import { PolicyConfigError, policyLevelsFor } from "./offline/policyConfig";
+import { ProgramError, StackFileError, readStackConfig, runProgram } from "./offline/run";
 import { BaseFileError, readBasePlan, writeReports } from "./insight/outputs";
 import { addDiff } from "./insight";
 
@@ -51,11 +52,40 @@ function parseArgs(argv: string[]): PlanArgs {
 
 class UsageError extends Error {}
 
+/** Why an output file cannot be written, checked before the plan runs (a full run is not wasted on it). */
+export function outputTargetProblem(file: string): string | undefined {
+    const dir = path.dirname(path.resolve(file));
+    try {
+        if (!fs.statSync(dir).isDirectory()) return `${dir} is not a directory`;
+    } catch {
+        return `the directory ${dir} does not exist`;
+    }
+    try {
+        if (fs.statSync(file).isDirectory()) return "it is a directory";
+    } catch {
+        /* a new file */
+    }
+    try {
+        fs.accessSync(fs.existsSync(file) ? file : dir, fs.constants.W_OK);
+    } catch {
+        return `permission denied (${fs.existsSync(file) ? file : dir} is not writable)`;
+    }
+    return undefined;
+}
+
+/** "ENOENT: no such file or directory, open '...'" as "no such file or directory (ENOENT)". */
+function writeFailure(e: unknown): string {
+    const err = e as NodeJS.ErrnoException;
+    return err.code ? `${err.message.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*'$/, "")} (${err.code})` : String(err.message ?? e);
+}
+
 export async function plan(args: PlanArgs): Promise<{ report: PlanReport; exitCode: number }> {
     const base = args.diff ? readBasePlan(args.diff) : undefined;
     const stackConfig = readStackConfig(args.stack);
     const run = await runProgram(stackConfig);
-    const report = await buildReport(run, path.join(ROOT, "policies", "config", `${args.stack}.json`));
+    // Levels follow the stack's environment (a stack-named file may override them): tools/offline/policyConfig.ts.
+    const levels = policyLevelsFor(args.stack, stackConfig.config["platform:environment"] ?? "");
+    const report = await buildReport(run, levels.file);
     if (base && args.diff) addDiff(report.insight, report.json, base, args.diff, report.region);
     const exitCode = report.policies.violations.some((v) => v.enforcement === "mandatory") ? 1 : 0;
     return { report, exitCode };
@@ -69,25 +99,42 @@ async function main(): Promise<number> {
         process.stderr.write(`plan: ${(e as Error).message}\n${USAGE}\n`);
         return 2;
     }
+    for (const flag of ["json", "markdown", "html"] as const) {
+        const file = args[flag];
+        const problem = file === undefined ? undefined : outputTargetProblem(file);
+        if (problem) {
+            process.stderr.write(`plan: cannot write --${flag} ${file}: ${problem}\n`);
+            return 2;
+        }
+    }
     try {
         const started = process.hrtime.bigint();
         const { report, exitCode } = await plan(args);
         const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
-        if (args.json) {
-            fs.writeFileSync(args.json, `${JSON.stringify(report.json, null, 2)}\n`);
-        }
-        writeReports(report, args);
-        process.stdout.write(renderReport(report, { elapsedMs: ms, jsonFile: args.json }));
+        // The plan is printed in any case; an output file that could not be written makes the run fail (exit 2).
+        let written = true;
+        const attempt = (flag: string, file: string | undefined, write: () => void) => {
+            if (file === undefined) return;
+            try {
+                write();
+            } catch (e) {
+                written = false;
+                process.stderr.write(`plan: cannot write --${flag} ${file}: ${writeFailure(e)}\n`);
+            }
+        };
+        attempt("json", args.json, () => fs.writeFileSync(args.json as string, `${JSON.stringify(report.json, null, 2)}\n`));
+        attempt("markdown/--html", args.markdown ?? args.html, () => writeReports(report, args));
+        process.stdout.write(renderReport(report, { elapsedMs: ms, jsonFile: written ? args.json : undefined }));
         const timings = process.env["PLATFORM_PLAN_TIMINGS_FILE"];
         if (timings) fs.writeFileSync(timings, JSON.stringify({ planMs: ms, ...report.insight.timings }));
-        return exitCode;
+        return written ? exitCode : 2;
     } catch (e) {
         if (e instanceof ProgramError) {
             const what = e.kind === "config" ? "the stack configuration is invalid" : "the program failed";
             process.stderr.write(`plan (${args.stack}): ${what}.\n${e.message}\n`);
             return 2;
         }
-        if (e instanceof StackFileError || e instanceof BaseFileError) {
+        if (e instanceof StackFileError || e instanceof BaseFileError || e instanceof PolicyConfigError) {
             process.stderr.write(`plan: ${e.message}\n`);
             return 2;
         }

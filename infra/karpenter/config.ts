@@ -3,15 +3,17 @@
 // karpenter.k8s.aws_ec2nodeclasses.yaml in aws/karpenter-provider-aws), so a value that passes here is
 // also accepted by the API server; see infra/karpenter/crdRules.ts for the same patterns as code.
 import { z } from "zod";
-import { configSection } from "../lib/configSchema";
+import { configSection, isPositiveQuantity } from "../lib/configSchema";
 import { CRD_PATTERNS } from "./crdRules";
 
 /** Capacity types this layer's EC2NodeClass can serve ("reserved" would need capacityReservationSelectorTerms). */
 export const CAPACITY_TYPES = ["spot", "on-demand"] as const;
 
-const karpenterQuantity = z.string().regex(CRD_PATTERNS.quantity, {
-    message: "expected a Kubernetes quantity like 64, 500m, 256Gi or 1Ti",
-});
+const karpenterQuantity = z
+    .string()
+    .regex(CRD_PATTERNS.quantity, { message: "expected a Kubernetes quantity like 64, 500m, 256Gi or 1Ti", abort: true })
+    // The CRD pattern admits a sign; a zero or negative limit would stop the pool from launching any node.
+    .refine(isPositiveQuantity, { message: "expected a limit above zero" });
 const disruptionDuration = z.string().regex(CRD_PATTERNS.nodePoolDuration, {
     message: 'expected a duration in s/m/h like 30s, 5m, 720h, or "Never"',
 });

@@ -63,12 +63,23 @@ export const cidr = z
     .string()
     .refine(isIpv4Cidr, { message: "expected an IPv4 CIDR block with no host bits set, like 10.0.0.0/16", abort: true });
 
+const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+const QUANTITY_MESSAGE = "expected a Kubernetes quantity like 500m, 2, 512Mi or 1Ti";
+
 /** A Kubernetes quantity (cpu "500m", memory "512Mi", "1000"). */
-export const quantity = z
+export const quantity = z.string().regex(QUANTITY, { message: QUANTITY_MESSAGE });
+
+/** True when a quantity's number is above zero ("250m", "1Gi"; not "0", "-1", "0.0Mi"). */
+export function isPositiveQuantity(value: string): boolean {
+    const m = /^([+-]?)([0-9]*\.?[0-9]*)/.exec(value);
+    return m !== null && m[1] !== "-" && Number(m[2]) > 0;
+}
+
+/** A Kubernetes quantity above zero: requests, limits and sizes (a zero or negative one is refused later by Kubernetes or Karpenter). */
+export const positiveQuantity = z
     .string()
-    .regex(/^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/, {
-        message: "expected a Kubernetes quantity like 500m, 2, 512Mi or 1Ti",
-    });
+    .regex(QUANTITY, { message: QUANTITY_MESSAGE, abort: true })
+    .refine(isPositiveQuantity, { message: "expected a quantity above zero" });
 
 /** A Go-style duration as Karpenter and Kubernetes read it ("30s", "5m", "720h", "1h30m"). */
 export const duration = z
@@ -104,6 +115,8 @@ export interface ConfigSource {
     isSecret(key: string): boolean;
     /** Every key set in this namespace (without the namespace prefix), to catch misspelt keys. */
     keys(): string[];
+    /** Every key set in any namespace (`aws:region`, `platfrom:azCount`), to catch misspelt namespaces. */
+    allKeys?(): string[];
 }
 
 export function pulumiConfigSource(namespace = NAMESPACE): ConfigSource {
@@ -122,13 +135,45 @@ export function pulumiConfigSource(namespace = NAMESPACE): ConfigSource {
             Object.keys(pulumi.runtime.allConfig())
                 .filter((k) => k.startsWith(`${namespace}:`))
                 .map((k) => k.slice(namespace.length + 1)),
+        allKeys: () => Object.keys(pulumi.runtime.allConfig()),
     };
 }
 
-function describe(value: unknown): string {
+/** What was found, for a message; a secret's value is never shown. */
+function describe(value: unknown, secret = false): string {
     if (value === undefined) return "nothing (the key is not set)";
+    if (secret) return "(secret value hidden)";
     const text = JSON.stringify(value);
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * The message for a number or boolean where text is expected. Nested values reach the program as JSON of
+ * what YAML read, so an unquoted `engineVersion: 17.10` arrives as the number 17.1: say to quote it, rather
+ * than "expected 17.10, found 17.1".
+ */
+function unquotedMessage(issue: z.core.$ZodIssue, found: unknown): string | undefined {
+    if (typeof found !== "number" && typeof found !== "boolean") return undefined;
+    const unquoted = `unquoted, YAML reads it as a ${typeof found}${typeof found === "number" ? " (and 17.10 as 17.1)" : ""}`;
+    if (issue.code === "invalid_type" && issue.expected === "string") return `expected text: put the value in quotes (${unquoted})`;
+    if (issue.code === "invalid_value" && issue.values.length > 0 && issue.values.every((v) => typeof v === "string")) {
+        return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(" | ")} in quotes (${unquoted})`;
+    }
+    return undefined;
+}
+
+function editDistance(a: string, b: string): number {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let prev = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const here = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+            prev = here;
+        }
+    }
+    return row[b.length];
 }
 
 function unwrap(schema: z.ZodType): z.ZodType {
@@ -194,9 +239,14 @@ export interface LoadOptions<S extends z.ZodRawShape, E extends string> {
     environments: readonly E[];
     /** Defaults per environment; explicit stack values win (objects are merged key by key). */
     defaults: Record<E, Partial<Record<keyof S, unknown>>>;
-    /** Cross-field checks, run only when every field is individually valid. */
-    refine?: (value: z.infer<z.ZodObject<S>>) => { key: string; message: string }[];
+    /**
+     * Cross-field checks. They run even when some fields are invalid, on the keys that are valid by themselves
+     * (the invalid ones are left out), so one report lists every problem; a check skips what it cannot judge.
+     */
+    refine?: (value: Partial<z.infer<z.ZodObject<S>>>) => { key: string; message: string }[];
     namespace?: string;
+    /** Other namespaces the program reads (providers' `aws:`...); a key in any other namespace is reported. */
+    otherNamespaces?: readonly string[];
 }
 
 /**
@@ -215,6 +265,19 @@ export function loadConfig<S extends z.ZodRawShape, E extends string>(
     for (const key of source.keys()) {
         if (!(key in opts.shape)) problems.push(`${namespace}:${key}: not a known setting (check the spelling)`);
     }
+    if (opts.otherNamespaces && source.allKeys) {
+        const known = [namespace, ...opts.otherNamespaces];
+        for (const full of source.allKeys()) {
+            const colon = full.indexOf(":");
+            const ns = colon < 0 ? "" : full.slice(0, colon);
+            if (known.includes(ns)) continue;
+            const guess = known.find((k) => editDistance(k, ns) <= 2);
+            problems.push(
+                `${full}: not a setting this program reads: the namespace "${ns}" is not one of ${known.join(", ")}` +
+                    (guess ? ` (did you mean ${guess}:${full.slice(colon + 1)}?)` : ""),
+            );
+        }
+    }
     for (const [key, schema] of Object.entries(opts.shape)) {
         const text = source.get(key);
         if (text === undefined) continue;
@@ -225,7 +288,7 @@ export function loadConfig<S extends z.ZodRawShape, E extends string>(
     const envRaw = raw[opts.environmentKey];
     if (typeof envRaw !== "string" || !(opts.environments as readonly string[]).includes(envRaw)) {
         problems.push(
-            `${namespace}:${opts.environmentKey}: expected one of ${opts.environments.join(" | ")}, found ${describe(envRaw)}`,
+            `${namespace}:${opts.environmentKey}: expected one of ${opts.environments.join(" | ")}, found ${describe(envRaw, secretKeys.has(opts.environmentKey))}`,
         );
         throw new ConfigError(problems);
     }
@@ -235,24 +298,31 @@ export function loadConfig<S extends z.ZodRawShape, E extends string>(
 
     const schema = z.object(opts.shape).strict();
     const result = schema.safeParse(merged, { reportInput: true });
-    if (!result.success || problems.length > 0) {
-        for (const issue of result.success ? [] : result.error.issues) {
-            if (issue.code === "unrecognized_keys") {
-                // Nested objects are strict too: name the unknown field.
-                for (const k of issue.keys) {
-                    problems.push(`${keyOf([...issue.path, k], namespace)}: not a known setting (check the spelling)`);
-                }
-                continue;
+    for (const issue of result.success ? [] : result.error.issues) {
+        if (issue.code === "unrecognized_keys") {
+            // Nested objects are strict too: name the unknown field.
+            for (const k of issue.keys) {
+                problems.push(`${keyOf([...issue.path, k], namespace)}: not a known setting (check the spelling)`);
             }
-            const found = "input" in issue ? issue.input : valueAt(merged, issue.path);
-            const message = issue.message.replace(/^Invalid (input|option): /, "");
-            problems.push(`${keyOf(issue.path, namespace)}: ${message}, found ${describe(found)}`);
+            continue;
         }
-        throw new ConfigError(problems);
+        const found = "input" in issue ? issue.input : valueAt(merged, issue.path);
+        const secret = secretKeys.has(String(issue.path[0]));
+        // A record key's own problem (a tag key) is nested in zod's "Invalid key in record".
+        const own = issue.code === "invalid_key" && issue.issues.length > 0 ? issue.issues[0].message : issue.message;
+        const message = (secret ? undefined : unquotedMessage(issue, found)) ?? own.replace(/^Invalid (input|option): /, "");
+        problems.push(`${keyOf(issue.path, namespace)}: ${message}, found ${describe(found, secret)}`);
     }
-    const crossProblems = opts.refine?.(result.data) ?? [];
-    if (crossProblems.length > 0) {
-        throw new ConfigError(crossProblems.map((p) => `${namespace}:${p.key}: ${p.message}`));
+    // Cross-field checks over every key that is valid by itself, so field and cross-field problems come together.
+    const valid: Record<string, unknown> = {};
+    if (result.success) Object.assign(valid, result.data);
+    else {
+        for (const [key, s] of Object.entries(opts.shape)) {
+            const parsed = (s as z.ZodType).safeParse(merged[key]);
+            if (parsed.success) valid[key] = parsed.data;
+        }
     }
+    for (const p of opts.refine?.(valid as Partial<z.infer<z.ZodObject<S>>>) ?? []) problems.push(`${namespace}:${p.key}: ${p.message}`);
+    if (!result.success || problems.length > 0) throw new ConfigError(problems);
     return { value: result.data, secretKeys };
 }

@@ -75,12 +75,13 @@ export function physicalNames(i: PhysicalNameInputs): { what: string; name: stri
 /** The physical-name problems of a stack, each naming the derived name, its rule and where it comes from. */
 export function physicalNameProblems(i: PhysicalNameInputs): string[] {
     const out: string[] = [];
-    for (const n of physicalNames(i)) {
+    const names = physicalNames(i);
+    // The longest stack name every derived name allows: a length hint names that one, not each name's own limit.
+    const longest = Math.max(0, Math.min(...names.map((n) => n.max - (n.name.length - i.stack.length))));
+    for (const n of names) {
         const problem = n.problem(n.name);
         if (!problem) continue;
-        // For length problems, say how long the stack name may be.
-        const over = n.name.length - n.max;
-        const hint = over > 0 ? `; with project "${i.project}" and region ${i.region} the stack name may have at most ${Math.max(0, i.stack.length - over)} characters` : "";
+        const hint = n.name.length > n.max ? `; with project "${i.project}" and region ${i.region} the stack name may have at most ${longest} characters` : "";
         out.push(`stack name "${i.stack}": the ${n.what} ${problem} (it is derived from the project and stack names)${hint}`);
     }
     return out;

@@ -2,7 +2,7 @@
 // grafana, receivers, cloudwatch, mongodb?, thresholds }. Receivers name WHERE their secrets live (a Vault kv path or an
 // AWS Secrets Manager name, plus the property), never a secret value: external-secrets syncs them into the cluster.
 import { z } from "zod";
-import { configSection, quantity } from "../lib/configSchema";
+import { configSection, positiveQuantity } from "../lib/configSchema";
 
 /** A secret's location in one of the platform's stores. `aws` keys are relative to the SecretsContract awsSecretPrefix. */
 export const remoteRef = z.strictObject({
@@ -20,7 +20,7 @@ export function quantityBytes(text: string): number | undefined {
 }
 
 const promDuration = z.string().regex(/^[0-9]+(ms|s|m|h|d|w|y)$/, { message: "expected a Prometheus duration like 30s, 15d or 2w" });
-const resources = z.strictObject({ cpu: quantity, memory: quantity, memoryLimit: quantity });
+const resources = z.strictObject({ cpu: positiveQuantity, memory: positiveQuantity, memoryLimit: positiveQuantity });
 
 const observability = z.strictObject({
     /** Where docs/runbooks.md is browsable; alerts link to `<runbookBaseUrl>#<alertname lower-case>`. */
@@ -30,11 +30,11 @@ const observability = z.strictObject({
         retention: promDuration,
         /** Prometheus size units (base 2): 45GB. Kept below storageSize so the TSDB deletes before the disk fills. */
         retentionSize: z.string().regex(/^[0-9]+(MB|GB|TB)$/, { message: "expected a size like 45GB" }),
-        storageSize: quantity,
+        storageSize: positiveQuantity,
         scrapeInterval: promDuration,
         resources,
     }),
-    alertmanager: z.strictObject({ replicas: z.number().int().min(1).max(5), storageSize: quantity, resources }),
+    alertmanager: z.strictObject({ replicas: z.number().int().min(1).max(5), storageSize: positiveQuantity, resources }),
     grafana: z.strictObject({
         resources,
         /** admin-user and admin-password properties of this secret become Grafana's admin credentials. */

@@ -2,7 +2,7 @@
 // Keys: platform:quotes = { imageTag, replicas, autoscaling: { enabled, minReplicas, maxReplicas }, resources: { cpu, memory, memoryLimit },
 // delivery: deployment | canary | blueGreen }.
 import { z } from "zod";
-import { configSection, quantity } from "../lib/configSchema";
+import { configSection, positiveQuantity } from "../lib/configSchema";
 import { parseQuantity } from "./quantity";
 
 const quotes = z.strictObject({
@@ -18,7 +18,7 @@ const quotes = z.strictObject({
         minReplicas: z.number().int().min(1, { message: "expected at least 1" }),
         maxReplicas: z.number().int().min(1, { message: "expected at least 1" }).max(100),
     }),
-    resources: z.strictObject({ cpu: quantity, memory: quantity, memoryLimit: quantity }),
+    resources: z.strictObject({ cpu: positiveQuantity, memory: positiveQuantity, memoryLimit: positiveQuantity }),
     /** How a new version is released: a Deployment's rolling update, or Argo Rollouts (canary on the ALB, or blue/green). */
     delivery: z.enum(["deployment", "canary", "blueGreen"]),
 });

@@ -3,7 +3,7 @@
 // Checks inline ingress blocks, aws.ec2.SecurityGroupRule and aws.vpc.SecurityGroupIngressRule; standalone
 // rules inherit the load-balancer status of the group they attach to (matched by dependency).
 import type { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { arr, num, obj, str, stringMap } from "../lib";
+import { arr, judgesOnly, num, obj, str, stringMap } from "../lib";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
@@ -31,7 +31,7 @@ function judge(i: Ingress, loadBalancer: boolean): string | null {
     return webOnly ? `${describe(i)} is only allowed on load-balancer security groups` : `${describe(i)} is open to the internet`;
 }
 
-export const securityGroupIngress: StackValidationPolicy = {
+export const securityGroupIngress: StackValidationPolicy = judgesOnly<StackValidationPolicy>({
     name: "security-group-no-public-ingress",
     description: "No security group ingress from 0.0.0.0/0 or ::/0, except ports 80 and 443 on load-balancer security groups (tagged `<loadBalancerTagKey>=true`).",
     enforcementLevel: "mandatory",
@@ -61,6 +61,6 @@ export const securityGroupIngress: StackValidationPolicy = {
             }
         }
     },
-};
+}, (type) => type === SG || type === SG_RULE || type === SG_INGRESS_RULE);
 
 export const networkPolicies: Policies = [securityGroupIngress];

@@ -3,7 +3,7 @@
 // the bucket by dependency (their `bucket` input is the bucket's output, so the engine records the
 // bucket's URN as a dependency) or, failing that, by the bucket's literal name.
 import type { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { at, bool, obj, str, stringMap } from "../lib";
+import { at, bool, judgesOnly, obj, str, stringMap } from "../lib";
 
 export const BUCKET_TYPES = new Set(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
 const SSE_TYPES = new Set([
@@ -26,7 +26,7 @@ function attached(bucket: PolicyResource, candidates: PolicyResource[]): PolicyR
     return unbound.filter((c) => str(c.props["bucket"]) === literal);
 }
 
-export const s3Bucket: StackValidationPolicy = {
+export const s3Bucket: StackValidationPolicy = judgesOnly<StackValidationPolicy>({
     name: "s3-bucket-protection",
     description:
         "Every S3 bucket has a server-side encryption configuration and a public access block with all four flags on; buckets tagged `<backupTagKey>=<backupTagValue>` have versioning Enabled.",
@@ -61,6 +61,6 @@ export const s3Bucket: StackValidationPolicy = {
             }
         }
     },
-};
+}, (type) => BUCKET_TYPES.has(type) || SSE_TYPES.has(type) || type === PAB_TYPE || VERSIONING_TYPES.has(type));
 
 export const s3Policies: Policies = [s3Bucket];

@@ -4,7 +4,7 @@
 // the resource types that cost real money must have `tags` at all. Tags that the AWS provider adds
 // (provider-level defaultTags) are not visible in resource inputs, so the program passes them explicitly.
 import type { Policies } from "@pulumi/policy";
-import { obj } from "../lib";
+import { filteredResourcePolicy, obj } from "../lib";
 
 /** Taggable types that must always carry tags (they show up on the bill). */
 export const MUST_BE_TAGGED = new Set([
@@ -32,15 +32,15 @@ export const MUST_BE_TAGGED = new Set([
 export const DEFAULT_REQUIRED_TAGS = ["platform:stack", "platform:environment", "cost-center"];
 
 export const tagPolicies: Policies = [
-    {
+    filteredResourcePolicy({
         name: "aws-required-tags",
         description: "Taggable AWS resources carry the cost-allocation tags listed in `requiredTags`.",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: { requiredTags: { type: "array", items: { type: "string" }, default: DEFAULT_REQUIRED_TAGS } },
         },
-        validateResource: (args, report) => {
-            if (!args.type.startsWith("aws:") && args.type !== "eks:index:Cluster") return;
+        applies: (type) => type.startsWith("aws:") || type === "eks:index:Cluster",
+        validate: (args, report) => {
             const { requiredTags } = args.getConfig<{ requiredTags: string[] }>();
             const has = "tags" in args.props;
             if (!has) {
@@ -51,5 +51,5 @@ export const tagPolicies: Policies = [
             const missing = requiredTags.filter((k) => typeof tags[k] !== "string" || tags[k] === "");
             if (missing.length > 0) report(`missing required tags: ${missing.join(", ")}`);
         },
-    },
+    }),
 ];

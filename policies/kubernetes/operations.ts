@@ -1,10 +1,10 @@
 // Operational hygiene for Kubernetes workloads: resources, probes, pinned images, read-only root
 // filesystems, replica floors and service-account use. Same pod-bearing kinds as the PSS policies.
 import type { Policies, StackValidationPolicy } from "@pulumi/policy";
-import { at, num, obj, str } from "../lib";
+import { at, judgesOnly, num, obj, str } from "../lib";
 import { workloadPolicy } from "./common";
 import { hpaTargets } from "./hpa";
-import { BATCH_KINDS, PodView, SCALABLE_KINDS, WORKLOAD_TYPES, annotations, containersPhrase, objectName } from "./workloads";
+import { BATCH_KINDS, HPA_TYPES, PodView, SCALABLE_KINDS, WORKLOAD_TYPES, annotations, containersPhrase, objectName } from "./workloads";
 
 /** Pod-template (or workload) annotation that declares a workload really talks to the Kubernetes API. */
 export const NEEDS_TOKEN_ANNOTATION = "platform.io/needs-service-account-token";
@@ -22,7 +22,7 @@ export function imageTag(image: string): string | undefined {
     return colon > slash ? image.slice(colon + 1) : "";
 }
 
-const minReplicas: StackValidationPolicy = {
+const minReplicas: StackValidationPolicy = judgesOnly<StackValidationPolicy>({
     name: "workload-min-replicas",
     description:
         "Scalable workloads (Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout) run at least `minReplicas` pods; a workload scaled by an HPA is judged by the HPA's minReplicas.",
@@ -46,7 +46,7 @@ const minReplicas: StackValidationPolicy = {
             if (replicas < floor) report(`${t.kind} "${name}": runs ${replicas} replica(s); at least ${floor} required (or an HPA with minReplicas >= ${floor})`, r.urn);
         }
     },
-};
+}, (type) => HPA_TYPES.has(type) || type in WORKLOAD_TYPES);
 
 export const operationsPolicies: Policies = [
     workloadPolicy({

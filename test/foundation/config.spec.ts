@@ -26,7 +26,7 @@ describe("config", () => {
         assert.equal(prod.natStrategy, "perAz");
         assert.equal(dev.azCount, 2);
         assert.equal(prod.azCount, 3);
-        assert.equal(dev.endpointPublicAccess, true);
+        assert.equal(dev.endpointPublicAccess, false);
         assert.equal(prod.endpointPublicAccess, false);
         assert.equal(dev.protectStatefulResources, false);
         assert.equal(prod.protectStatefulResources, true);
@@ -76,14 +76,18 @@ describe("config", () => {
     it("validates CIDRs: prefix range, host bits, the open internet on the API endpoint", () => {
         assert.match(problems({ environment: "dev", vpcCidr: "10.0.0.0/24" })[0], /\/16 to \/20/);
         assert.match(problems({ environment: "dev", vpcCidr: "10.0.0.1/16" })[0], /no host bits/);
-        assert.match(problems({ environment: "dev", publicAccessCidrs: ["0.0.0.0/0"] })[0], /^platform:publicAccessCidrs: .*open to the internet/);
+        assert.match(problems({ environment: "dev", endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] })[0], /^platform:publicAccessCidrs: .*open to the internet/);
         assert.match(problems({ environment: "dev", publicAccessCidrs: ["1.2.3.4"] })[0], /^platform:publicAccessCidrs\[0\]/);
         assert.equal(isIpv4Cidr("10.0.0.0/8"), true);
         assert.equal(isIpv4Cidr("300.0.0.0/8"), false);
     });
 
-    it("requires an allow-list for a public endpoint in prod", () => {
-        assert.match(problems({ environment: "prod", endpointPublicAccess: true })[0], /^platform:publicAccessCidrs: expected a CIDR allow-list/);
+    it("requires an allow-list for a public endpoint, in every environment, with the policy's reason", () => {
+        for (const environment of ["dev", "prod"]) {
+            assert.deepEqual(problems({ environment, endpointPublicAccess: true }), [
+                "platform:publicAccessCidrs: expected a CIDR allow-list when endpointPublicAccess is true, found an empty list (EKS would open the public endpoint to 0.0.0.0/0; policy eks-private-endpoint): list your networks, or set endpointPublicAccess: false",
+            ]);
+        }
     });
 
     it("validates Kubernetes version, admin ARNs, log retention and tags", () => {

@@ -4,6 +4,7 @@
 // `pulumi preview --policy-pack`.
 import * as path from "path";
 import type { Policies, PolicyConfigSchema } from "@pulumi/policy";
+import { typeFilterOf } from "../../policies/lib";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 
@@ -170,6 +171,212 @@ function call<Req>(fn: Rpc<Req>, request: Req): Promise<analyzerproto.AnalyzeRes
     });
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Plain-object requests. The server's Analyze / AnalyzeStack handlers read a request only through getters
+// (getType, getUrn, getProperties().toJavaScript(), getOptions().getProtect(), ...: @pulumi/policy
+// server.js, makeAnalyzeRpcFun / makeAnalyzeStackRpcFun / getResourceOptions / getPropertyDependencies).
+// Building real protobuf messages costs a Struct encoding of every object's inputs and a decoding per policy
+// (45 policies: 45 decodings); these views answer the same getters from the plain inputs, so the handlers,
+// and with them enforcement levels, config, type filtering and unknown-value handling, are the library's
+// own code. `toJavaScript()` hands over the inputs as they are: the library's deserializeProperties copies
+// them for every policy (as it copies a decoded Struct), so no policy can change them. Inputs must be
+// JSON values (no `undefined`, functions, dates): what a Struct could carry.
+// ---------------------------------------------------------------------------------------------------------
+
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+class OptionsView {
+    constructor(private readonly r: AnalyzableResource) {}
+    getProtect(): boolean {
+        return this.r.protect;
+    }
+    getParent(): string {
+        return this.r.parent ?? "";
+    }
+    getIgnorechangesList(): readonly string[] {
+        return NO_STRINGS;
+    }
+    getAliasesList(): readonly string[] {
+        return NO_STRINGS;
+    }
+    getAdditionalsecretoutputsList(): readonly string[] {
+        return NO_STRINGS;
+    }
+    getCustomtimeouts(): undefined {
+        return undefined;
+    }
+    getDeletebeforereplacedefined(): boolean {
+        return false;
+    }
+    getDeletebeforereplace(): boolean {
+        return false;
+    }
+}
+
+class PropertiesView {
+    constructor(private readonly inputs: Record<string, unknown>) {}
+    toJavaScript(): Record<string, unknown> {
+        return this.inputs;
+    }
+}
+
+/**
+ * A resource to keep for the stack policies, its inputs re-created by JSON.parse: V8 lays such objects out
+ * compactly (about the size of their JSON text), where objects built key by key, as a YAML parser builds
+ * them, take two to three times that. The YAML checker keeps tens of thousands.
+ */
+export function compactResource(r: AnalyzableResource): AnalyzableResource {
+    return { ...r, inputs: JSON.parse(JSON.stringify(r.inputs)) as Record<string, unknown> };
+}
+
+/** Answers what the handlers read from an AnalyzeRequest and from each AnalyzerResource of an AnalyzeStackRequest. */
+class ResourceView {
+    /** `stack`: a resource of an AnalyzeStackRequest, whose properties are its stackProperties when it has them. */
+    constructor(
+        private readonly r: AnalyzableResource,
+        private readonly stack = false,
+    ) {}
+    getType(): string {
+        return this.r.type;
+    }
+    getName(): string {
+        return this.r.name;
+    }
+    getUrn(): string {
+        return this.r.urn;
+    }
+    getProperties(): PropertiesView {
+        return new PropertiesView(this.stack && this.r.stackProperties ? this.r.stackProperties : this.r.inputs);
+    }
+    getOptions(): OptionsView {
+        return new OptionsView(this.r);
+    }
+    getProvider(): undefined {
+        return undefined;
+    }
+    getParent(): string {
+        return this.r.parent ?? "";
+    }
+    getDependenciesList(): string[] {
+        return this.r.dependencies;
+    }
+    getPropertydependenciesMap(): undefined {
+        return undefined;
+    }
+}
+
+class StackRequestView {
+    constructor(private readonly resources: ResourceView[]) {}
+    getResourcesList(): ResourceView[] {
+        return this.resources;
+    }
+}
+
+/** From this many resources decoded for one stack policy on, memory is released after it. */
+const LARGE_STACK = 10_000;
+
+/**
+ * A full garbage collection, when the process was started with `--expose-gc` (`npm run policy` is). The
+ * library decodes every resource again for each stack policy (makeAnalyzeStackRpcFun's intermediates);
+ * with tens of thousands of manifests V8 would otherwise let several policies' worth of dead copies pile
+ * up before collecting, and the checker's peak memory would grow with the number of stack policies.
+ */
+function releaseMemory(): void {
+    (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** The server keeps one policy configuration per process; the session (by id) that applied it last. */
+let configuredBy: symbol | undefined;
+
+type Policy = Policies[number];
+
+function isStackPolicy(p: Policy): boolean {
+    return typeof (p as { validateStack?: unknown }).validateStack === "function"; // policy.js isStackPolicy
+}
+
+/**
+ * One configured run of a pack: `analyze` per resource (results as soon as each resource is judged), then
+ * `analyzeStack` over all of them. Requests are plain-object views (above), answered by the library's own
+ * Analyze / AnalyzeStack handlers.
+ *
+ * Policies that declare the types they judge (policies/lib.ts judgesOnly) are handed only what they can
+ * report on: a resource goes to a handler made for its type, with the policies that judge that type, in
+ * pack order; a stack policy sees the resources of its types, in order. A declared policy returns at once
+ * for any other type (and a stack policy reads nothing but the type of other resources), so the
+ * diagnostics are the same as with every policy on every resource; only the calls that cannot report
+ * anything (each one a copy of the resource's inputs) are saved. Undeclared policies get everything.
+ */
+export class PolicySession {
+    private readonly analyzeRpcs = new Map<string, Rpc<ResourceView> | null>();
+    private readonly properties: Map<string, Record<string, unknown>>;
+
+    private constructor(
+        private readonly pack: PackDefinition,
+        private readonly configFile: PolicyPackConfigFile,
+    ) {
+        this.properties = new Map([...resolvePolicyConfig(pack.policies, configFile)].map(([name, c]) => [name, c.properties]));
+    }
+
+    static async open(pack: PackDefinition, configFile: PolicyPackConfigFile = {}): Promise<PolicySession> {
+        const session = new PolicySession(pack, configFile);
+        await session.ensureConfigured();
+        return session;
+    }
+
+    private readonly id = Symbol("policy session");
+
+    private async ensureConfigured(): Promise<void> {
+        if (configuredBy === this.id) return;
+        if (this.pack.policies.length > 0) await configure(this.pack.policies, this.configFile);
+        configuredBy = this.id;
+    }
+
+    private judges(p: Policy, type: string): boolean {
+        const filter = typeFilterOf(p);
+        return filter === undefined || filter(type, this.properties.get(p.name) ?? {});
+    }
+
+    /** The Analyze handler for a type (null when no policy judges it). */
+    private analyzeRpcFor(type: string): Rpc<ResourceView> | null {
+        let rpc = this.analyzeRpcs.get(type);
+        if (rpc === undefined) {
+            const applicable = this.pack.policies.filter((p) => !isStackPolicy(p) && this.judges(p, type));
+            // The handler only calls the getters the views implement (see above).
+            rpc = applicable.length === 0 ? null : (server().mod.makeAnalyzeRpcFun(this.pack.name, this.pack.version, "advisory", applicable) as unknown as Rpc<ResourceView>);
+            this.analyzeRpcs.set(type, rpc);
+        }
+        return rpc;
+    }
+
+    /** Resource policies on one resource; violations carry its URN. */
+    async analyze(r: AnalyzableResource): Promise<PolicyViolation[]> {
+        const rpc = this.analyzeRpcFor(r.type);
+        if (!rpc) return [];
+        await this.ensureConfigured();
+        return diagnostics(await call(rpc, new ResourceView(r))).map((v) => ({ ...v, urn: v.urn ?? r.urn }));
+    }
+
+    /**
+     * Stack policies over all resources together. The handler for a list of policies runs them one after
+     * the other and reports in list order, so one handler per policy, called in pack order, gives the same
+     * diagnostics in the same order; in between, the copies of the resources the library made for the
+     * previous policy can be collected before the next policy makes its own (see releaseMemory).
+     */
+    async analyzeStack(resources: readonly AnalyzableResource[]): Promise<PolicyViolation[]> {
+        await this.ensureConfigured();
+        const { mod } = server();
+        const views = resources.map((r) => new ResourceView(r, true));
+        const out: PolicyViolation[] = [];
+        for (const p of this.pack.policies.filter(isStackPolicy)) {
+            const seen = typeFilterOf(p) === undefined ? views : views.filter((v) => this.judges(p, v.getType()));
+            const rpc = mod.makeAnalyzeStackRpcFun(this.pack.name, this.pack.version, "advisory", [p]) as unknown as Rpc<StackRequestView>;
+            out.push(...diagnostics(await call(rpc, new StackRequestView(seen))));
+            if (seen.length >= LARGE_STACK) releaseMemory();
+        }
+        return out;
+    }
+}
+
 /**
  * Analyzes every resource (Analyze) and then the whole stack (AnalyzeStack) with the given pack and
  * config. Resource-level violations carry the analyzed resource's URN.
@@ -180,7 +387,26 @@ export async function runPolicies(
     configFile: PolicyPackConfigFile = {},
 ): Promise<PolicyViolation[]> {
     if (pack.policies.length === 0) return [];
+    const session = await PolicySession.open(pack, configFile);
+    const out: PolicyViolation[] = [];
+    for (const r of resources) out.push(...(await session.analyze(r)));
+    out.push(...(await session.analyzeStack(resources)));
+    return out;
+}
+
+/**
+ * The same run with real protobuf requests, as the policy server receives them from the CLI: every
+ * resource's inputs encoded as a Struct (and decoded again by each policy). Kept as the reference the
+ * plain-object path is tested against (test/policies/analyzer.spec.ts) and measured against (`npm run bench`).
+ */
+export async function runPoliciesWire(
+    pack: PackDefinition,
+    resources: AnalyzableResource[],
+    configFile: PolicyPackConfigFile = {},
+): Promise<PolicyViolation[]> {
+    if (pack.policies.length === 0) return [];
     await configure(pack.policies, configFile);
+    configuredBy = undefined;
     const { mod } = server();
     const analyze = mod.makeAnalyzeRpcFun(pack.name, pack.version, "advisory", pack.policies);
     const analyzeStack = mod.makeAnalyzeStackRpcFun(pack.name, pack.version, "advisory", pack.policies);

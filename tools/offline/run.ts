@@ -25,14 +25,73 @@ function configString(v: unknown): string {
     return typeof v === "string" ? v : JSON.stringify(v);
 }
 
+function shape(v: unknown): string {
+    if (v === null || v === undefined) return "nothing";
+    if (Array.isArray(v)) return "a list";
+    return typeof v === "object" ? "a mapping" : `a ${typeof v} (${JSON.stringify(v).slice(0, 40)})`;
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** A `secure:` value, as `pulumi config set --secret` writes it (at the top level, or nested with --path). */
+function isSecure(v: unknown): boolean {
+    return isMapping(v) && Object.keys(v).length === 1 && typeof v["secure"] === "string";
+}
+
+/**
+ * Replaces every nested `secure:` value with a placeholder that names its path: offline nothing can be
+ * decrypted, and the ciphertext must not reach a message. `found` tells whether there was one (the CLI then
+ * marks the whole top-level key secret and hands the program the decrypted object).
+ */
+function securePlaceholders(v: unknown, at: string, found: { any: boolean }): unknown {
+    if (isSecure(v)) {
+        found.any = true;
+        return `[secret placeholder for ${at}]`;
+    }
+    if (Array.isArray(v)) return v.map((item, i) => securePlaceholders(item, `${at}[${i}]`, found));
+    if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, securePlaceholders(item, `${at}.${k}`, found)]));
+    return v;
+}
+
+/** A YAML file of the project, read with every problem named after the file (never a stack trace). */
+function readYamlFile(file: string): unknown {
+    const name = path.basename(file);
+    let bytes: Buffer;
+    try {
+        bytes = fs.readFileSync(file);
+    } catch (e) {
+        throw new StackFileError(`${name}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    if (bytes.includes(0)) throw new StackFileError(`${name}: not a text file (it contains NUL bytes); expected YAML`);
+    let text: string;
+    try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+        throw new StackFileError(`${name}: not UTF-8 text; expected YAML`);
+    }
+    try {
+        return parseYaml(text);
+    } catch (e) {
+        throw new StackFileError(`${name} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
+}
+
 /**
  * Reads Pulumi.yaml and Pulumi.<stack>.yaml like the CLI does: project-level defaults first, then the
- * stack's values; keys without a namespace belong to the project. Secure values cannot be decrypted
- * offline and become placeholders that the program still treats as secrets.
+ * stack's values; keys without a namespace belong to the project. Secure values (top-level or nested)
+ * cannot be decrypted offline and become placeholders that the program still treats as secrets.
  */
 export function readStackConfig(stack: string, root: string = ROOT, overrides: Record<string, unknown> = {}): StackConfig {
-    const projectFile = path.join(root, "Pulumi.yaml");
-    const project = parseYaml(fs.readFileSync(projectFile, "utf8")) as { name: string; config?: Record<string, unknown> };
+    const projectDoc = readYamlFile(path.join(root, "Pulumi.yaml"));
+    if (!isMapping(projectDoc) || typeof projectDoc["name"] !== "string" || projectDoc["name"] === "") {
+        throw new StackFileError(`Pulumi.yaml: expected a mapping with a project name (name: platform), found ${isMapping(projectDoc) ? "no name" : shape(projectDoc)}`);
+    }
+    if (projectDoc["config"] !== undefined && projectDoc["config"] !== null && !isMapping(projectDoc["config"])) {
+        throw new StackFileError(`Pulumi.yaml: expected config: to be a mapping of key declarations, found ${shape(projectDoc["config"])}`);
+    }
+    const project = projectDoc as { name: string; config?: Record<string, unknown> };
     const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
         const known = fs
@@ -41,11 +100,15 @@ export function readStackConfig(stack: string, root: string = ROOT, overrides: R
             .map((f) => f.slice(7, -5));
         throw new StackFileError(`no stack file Pulumi.${stack}.yaml (stacks here: ${known.join(", ")})`);
     }
-    let stackDoc: { config?: Record<string, unknown> } | null;
-    try {
-        stackDoc = parseYaml(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null;
-    } catch (e) {
-        throw new StackFileError(`Pulumi.${stack}.yaml is not valid YAML: ${(e as Error).message}`);
+    const stackDoc = readYamlFile(stackFile);
+    const stackName = `Pulumi.${stack}.yaml`;
+    if (stackDoc === null || stackDoc === undefined) {
+        throw new StackFileError(`${stackName} is empty: expected a mapping with config: (at least platform:environment and aws:region)`);
+    }
+    if (!isMapping(stackDoc)) throw new StackFileError(`${stackName}: expected a mapping with config:, found ${shape(stackDoc)}`);
+    const stackConfig = stackDoc["config"];
+    if (stackConfig !== undefined && stackConfig !== null && !isMapping(stackConfig)) {
+        throw new StackFileError(`${stackName}: expected config: to be a mapping of keys to values, found ${shape(stackConfig)}`);
     }
     const qualify = (k: string) => (k.includes(":") ? k : `${project.name}:${k}`);
     const config: Record<string, string> = {};
@@ -57,17 +120,15 @@ export function readStackConfig(stack: string, root: string = ROOT, overrides: R
             config[qualify(k)] = configString(decl);
         }
     }
-    const stackValues: Record<string, unknown> = { ...(stackDoc?.config ?? {}), ...overrides };
+    const stackValues: Record<string, unknown> = { ...((stackConfig as Record<string, unknown> | null | undefined) ?? {}), ...overrides };
     const problem = projectConfigProblem(stack, project.config ?? {}, stackValues, qualify);
     if (problem) throw new StackFileError(problem);
     for (const [k, v] of Object.entries(stackValues)) {
         const key = qualify(k);
-        if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
-            config[key] = `[secret placeholder for ${key}]`;
-            secretKeys.push(key);
-        } else {
-            config[key] = configString(v);
-        }
+        const found = { any: false };
+        const value = securePlaceholders(v, key, found);
+        config[key] = configString(value);
+        if (found.any) secretKeys.push(key);
     }
     return { project: project.name, stack, config, secretKeys, region: config["aws:region"] ?? "us-east-1" };
 }
