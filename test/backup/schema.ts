@@ -1,10 +1,8 @@
 // A small structural openAPIV3Schema validator (enough for the Velero CRDs: objects, maps, arrays, strings, integers,
 // booleans, enums, nullable) and what the Velero chart renders from our values (the parts the tests validate).
 import { Schema } from "./fixtures/upstream";
-
-export function isMap(v: unknown): v is Record<string, unknown> {
-    return v !== null && typeof v === "object" && !Array.isArray(v);
-}
+import { isMap, unknownKeys } from "../lib/upstream";
+export { isMap, unknownKeys };
 
 /** Every problem of `value` against `schema`, each naming the path. An object's unknown fields are problems. */
 export function validate(value: unknown, schema: Schema, at = "spec"): string[] {
@@ -38,20 +36,6 @@ export function validate(value: unknown, schema: Schema, at = "spec"): string[] 
     }
 }
 
-/** Key paths we set that upstream's values.yaml does not declare. Declared leaves (lists, free-form maps) end the descent. */
-export function unknownKeys(ours: Record<string, unknown>, declared: readonly string[], prefix = ""): string[] {
-    const out: string[] = [];
-    for (const [k, v] of Object.entries(ours)) {
-        const key = `${prefix}${k}`;
-        if (!declared.includes(key)) {
-            out.push(key);
-            continue;
-        }
-        const hasChildren = declared.some((d) => d.startsWith(`${key}.`));
-        if (isMap(v) && hasChildren) out.push(...unknownKeys(v, declared, `${key}.`));
-    }
-    return out;
-}
 
 /**
  * The `spec` charts/velero/templates/schedule.yaml @ velero-12.1.0 renders from one `schedules` entry: paused,

@@ -1,34 +1,9 @@
 // Small checkers the gitops specs share: values key paths against the charts' declared keys, a structural
 // openAPIV3Schema check for the CRD specs, and the Argo Rollouts controller's own spec rules.
 import { Schema } from "./fixtures/upstream";
+import { isMap, unknownKeys } from "../lib/upstream";
+export { isMap, unknownKeys };
 
-export function isMap(v: unknown): v is Record<string, unknown> {
-    return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
-/**
- * Key paths we set that upstream does not declare. A declared path without declared children (an upstream `{}`) or
- * listed in `freeForm` holds the user's keys; `passthrough` keys are valid though values.yaml does not list them.
- */
-export function unknownKeys(
-    ours: Record<string, unknown>,
-    declared: readonly string[],
-    opts: { freeForm?: readonly string[]; passthrough?: readonly string[] } = {},
-    prefix = "",
-): string[] {
-    const out: string[] = [];
-    for (const [k, v] of Object.entries(ours)) {
-        const key = `${prefix}${k}`;
-        if (opts.passthrough?.includes(key)) continue;
-        if (!declared.includes(key)) {
-            out.push(key);
-            continue;
-        }
-        const free = opts.freeForm?.includes(key) || !declared.some((d) => d.startsWith(`${key}.`));
-        if (isMap(v) && !free) out.push(...unknownKeys(v, declared, opts, `${key}.`));
-    }
-    return out;
-}
 
 /** A structural openAPIV3Schema check: unknown fields, types, enums, patterns, bounds and required fields. */
 export function validate(value: unknown, schema: Schema, at: string): string[] {

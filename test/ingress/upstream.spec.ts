@@ -4,25 +4,8 @@
 import * as assert from "assert";
 import { Inputs, inputs, one, planStack } from "../helpers";
 import { EXTERNAL_DNS_VALUES_KEYS, INGRESS_CLASS_PARAMS_SPEC_SCHEMA, LBC_VALUES_KEYS, Schema } from "./fixtures/upstream";
+import { isMap, unknownKeys } from "../lib/upstream";
 
-function isMap(v: unknown): v is Record<string, unknown> {
-    return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
-/** Key paths we set that upstream's values.yaml does not declare. Free-form upstream maps ({}) end the descent. */
-function unknownKeys(ours: Record<string, unknown>, declared: readonly string[], prefix = ""): string[] {
-    const out: string[] = [];
-    for (const [k, v] of Object.entries(ours)) {
-        const key = `${prefix}${k}`;
-        if (!declared.includes(key)) {
-            out.push(key);
-            continue;
-        }
-        const hasChildren = declared.some((d) => d.startsWith(`${key}.`));
-        if (isMap(v) && hasChildren) out.push(...unknownKeys(v, declared, `${key}.`));
-    }
-    return out;
-}
 
 /** A small openAPIV3Schema check: enough for the types this CRD uses. Returns the problems found. */
 function validate(value: unknown, schema: Schema, at: string): string[] {

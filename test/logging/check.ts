@@ -1,10 +1,8 @@
 // Checks the logging tests share: chart values against transcribed values.yaml keys, and Kubernetes taint
 // toleration semantics (for "the DaemonSet reaches every node").
 import { ValuesKeys } from "./fixtures/upstream";
-
-export function isMap(v: unknown): v is Record<string, unknown> {
-    return v !== null && typeof v === "object" && !Array.isArray(v);
-}
+import { isMap } from "../lib/upstream";
+export { isMap };
 
 /** Every key path of a value (maps only; arrays and scalars end a path). */
 export function keyPaths(v: unknown, prefix = ""): string[] {

@@ -2,25 +2,9 @@
 // and PromQL parsed with Prometheus's own grammar (@prometheus-io/lezer-promql).
 import { parser } from "@prometheus-io/lezer-promql";
 import { Schema } from "./fixtures/upstream";
+import { isMap, unknownKeys } from "../lib/upstream";
+export { isMap, unknownKeys };
 
-export function isMap(v: unknown): v is Record<string, unknown> {
-    return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
-/** Key paths we set that upstream does not declare; a declared path without declared children is free-form. */
-export function unknownKeys(ours: Record<string, unknown>, declared: readonly string[], prefix = ""): string[] {
-    const out: string[] = [];
-    for (const [k, v] of Object.entries(ours)) {
-        const key = `${prefix}${k}`;
-        if (!declared.includes(key)) {
-            out.push(key);
-            continue;
-        }
-        const hasChildren = declared.some((d) => d.startsWith(`${key}.`));
-        if (isMap(v) && hasChildren) out.push(...unknownKeys(v, declared, `${key}.`));
-    }
-    return out;
-}
 
 function regex(pattern: string): RegExp {
     // Go's inline (?i) flag has no JS spelling: turn it into the i flag.

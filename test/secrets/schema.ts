@@ -1,6 +1,8 @@
 // A small structural openAPIV3Schema validator for custom resources: enough for the external-secrets CRDs (types,
 // properties with unknown fields rejected unless the schema preserves them, required, enum, pattern, lengths,
 // int-or-string, additionalProperties maps, arrays). CEL rules are not evaluated.
+import { isMap, unknownKeys } from "../lib/upstream";
+export { unknownKeys };
 
 export interface Schema {
     type?: string;
@@ -24,10 +26,6 @@ export interface Schema {
     "x-kubernetes-list-type"?: string;
     "x-kubernetes-map-type"?: string;
     [other: string]: unknown;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-    return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 /** The problems of `value` against `schema`, each as "<path>: <what>". Empty when it validates. */
@@ -75,17 +73,3 @@ export function validate(value: unknown, schema: Schema, at: string): string[] {
     }
 }
 
-/** Key paths in `ours` that the upstream values.yaml does not declare (declared leaves end the descent). */
-export function unknownKeys(ours: Record<string, unknown>, declared: readonly string[], prefix = ""): string[] {
-    const out: string[] = [];
-    for (const [k, v] of Object.entries(ours)) {
-        const key = `${prefix}${k}`;
-        if (!declared.includes(key)) {
-            out.push(key);
-            continue;
-        }
-        const hasChildren = declared.some((d) => d.startsWith(`${key}.`));
-        if (isMap(v) && hasChildren) out.push(...unknownKeys(v, declared, `${key}.`));
-    }
-    return out;
-}
